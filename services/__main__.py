@@ -1,0 +1,5 @@
+"""`python -m newswire` is the `newswire` command."""
+
+from .common.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,260 @@
+"""Message models of every topic.
+
+The JSON Schemas in `schemas/` are generated from these models and committed; a test proves the two
+agree, so a change here without a schema bump fails CI. Every model forbids unknown fields so that a
+producer cannot silently drift from the contract.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION: Final = 1
+
+PloverType = Literal[
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+]
+PLOVER_TYPES: tuple[str, ...] = PloverType.__args__  # type: ignore[attr-defined]
+
+Modality = Literal["asserted", "reported", "claimed", "threatened", "planned", "denied"]
+ActorKind = Literal[
+    "state_forces",
+    "rebels",
+    "civilians",
+    "protesters",
+    "government",
+    "organisation",
+    "country",
+    "person",
+    "unknown",
+]
+Qualifier = Literal["exact", "at_least", "more_than", "about", "up_to", "fewer_than", "range", "vague"]
+DatePrecision = Literal["day", "week", "month", "year"]
+GeoPrecision = Literal["city", "admin1", "country", "unresolved"]
+
+Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{32,64}$")]
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FeedEntry(_Message):
+    """What the feed said about the article: the fallback for metadata the page lacks."""
+
+    feed_url: str
+    feed_name: str | None = None
+    title: str | None = None
+    summary: str | None = None
+    published: datetime | None = None
+    authors: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    language: str | None = None
+
+
+class HttpFacts(_Message):
+    status: int
+    content_type: str | None = None
+    charset: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_at: datetime
+    elapsed_ms: float = Field(ge=0)
+    bytes: int = Field(ge=0)
+
+
+class FetchRequest(_Message):
+    """`fetcher.urls`: an article URL found in a feed, keyed by article_id so that exactly one fetcher
+    instance owns each article (and its entry in the seen-table)."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    article_id: Sha256Hex
+    url: str
+    canonical_url: str
+    feed_entry: FeedEntry | None = None
+    queued_at: datetime
+
+
+class RawArticle(_Message):
+    """`articles.raw`: one fetched page, decoded to text so that no consumer guesses the charset."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    article_id: Sha256Hex
+    url: str
+    final_url: str
+    canonical_url: str
+    feed_entry: FeedEntry | None = None
+    http: HttpFacts
+    html: str
+    truncated: bool = False
+
+
+class CleanArticle(_Message):
+    """`articles.clean`: the text the event coder reads, with the metadata and where each came from."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    article_id: Sha256Hex
+    url: str
+    canonical_url: str | None = None
+    source_domain: str
+    site_name: str | None = None
+    title: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    published_at: datetime | None = None
+    published_source: Literal["json-ld", "meta", "htmldate", "feed", "none"] = "none"
+    language: str | None = None
+    text: str
+    paragraphs: list[str]
+    word_count: int = Field(ge=0)
+    empty: bool = False
+    removed_boilerplate: list[str] = Field(default_factory=list)
+    fingerprint: str
+    duplicate_of: str | None = None
+    feed_entry: FeedEntry | None = None
+
+
+class Actor(_Message):
+    name: str
+    kind: ActorKind = "unknown"
+    country: str | None = None
+
+
+class Location(_Message):
+    name: str
+    geonames_id: int | None = None
+    country_code: str | None = None
+    admin1: str | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    precision: GeoPrecision = "unresolved"
+
+
+class EventDate(_Message):
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    precision: DatePrecision
+    phrase: str | None = None
+
+
+class Count(_Message):
+    value: int = Field(ge=0)
+    high: int | None = Field(default=None, ge=0)
+    qualifier: Qualifier = "exact"
+    victim_kind: str | None = None
+    phrase: str
+    cumulative: bool = False
+
+
+class Counts(_Message):
+    killed: Count | None = None
+    injured: Count | None = None
+    arrested: Count | None = None
+
+
+class Attribution(_Message):
+    source: str
+    phrase: str
+
+
+class Evidence(_Message):
+    sentence: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class ModelInfo(_Message):
+    name: str
+    version: str
+    encoder: str
+
+
+class Event(_Message):
+    """`events`: one real-world occurrence in one article, every field backed by its evidence."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    event_id: Sha256Hex
+    article_id: Sha256Hex
+    event_type: PloverType
+    sub_event_type: str | None = None
+    mode: str | None = None
+    modality: Modality = "asserted"
+    actor: Actor | None = None
+    target: Actor | None = None
+    location: Location | None = None
+    event_date: EventDate | None = None
+    counts: Counts = Field(default_factory=Counts)
+    running_total: bool = False
+    attribution: Attribution | None = None
+    evidence: list[Evidence] = Field(min_length=1)
+    confidence: float = Field(ge=0, le=1)
+    model: ModelInfo
+    source_url: str | None = None
+    published_at: datetime | None = None
+    duplicate_of: str | None = None
+
+
+class Entity(_Message):
+    text: str
+    label: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class EnrichedArticle(_Message):
+    """`articles.enriched`: the document view (GDELT GKG-like) for consumers who want articles."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    article_id: Sha256Hex
+    url: str
+    title: str | None = None
+    published_at: datetime | None = None
+    language: str | None = None
+    topics: list[str] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+    event_ids: list[str] = Field(default_factory=list)
+    duplicate_of: str | None = None
+    model: ModelInfo
+
+
+class DeadLetter(_Message):
+    """`<service>.dlq`: the payload that failed, untouched, with enough context to replay or fix it."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    stage: str
+    error_class: str
+    error_message: str
+    attempts: int = Field(ge=1)
+    failed_at: datetime
+    key: str | None = None
+    source_topic: str | None = None
+    source_partition: int | None = None
+    source_offset: int | None = None
+    payload: str | None = Field(default=None, description="original bytes, as UTF-8 text if they decode")
+    payload_base64: str | None = Field(default=None, description="original bytes when they are not UTF-8")
+
+
+TOPIC_MODELS: dict[str, type[BaseModel]] = {
+    "fetcher.urls": FetchRequest,
+    "articles.raw": RawArticle,
+    "articles.clean": CleanArticle,
+    "events": Event,
+    "articles.enriched": EnrichedArticle,
+    "dlq": DeadLetter,
+}

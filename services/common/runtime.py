@@ -1,0 +1,178 @@
+"""What every service app has: a Faust app built from settings, its metrics, health and dead-letter sink.
+
+Services build one `ServiceRuntime` in their factory and attach their agents to `runtime.app`; nothing here
+is global, so tests can build several apps in one process.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import faust
+import orjson
+from faust.web import Request, Response, View
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
+
+from .dlq import DeadLetterRateExceeded, FailureRatio, dead_letter
+from .health import Flag, Progress, Readiness, ServiceMetrics
+from .kafka import missing_topics
+from .models import SCHEMA_VERSION
+from .serde import dumps
+from .settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+TRACE_HEADER = "trace_id"
+VERSION_HEADER = "schema_version"
+
+
+def header_value(headers: Any, name: str) -> str | None:
+    """Faust hands headers over as a list of pairs or a mapping, depending on the path taken."""
+    if not headers:
+        return None
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    for key, value in items:
+        if key == name:
+            return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    return None
+
+
+class ServiceRuntime:
+    def __init__(self, service: str, settings: ServiceSettings, default_port: int) -> None:
+        self.service = service
+        self.settings = settings
+        self.metrics = ServiceMetrics(service)
+        self.progress = Progress()
+        self.readiness = Readiness()
+        self.failures = FailureRatio(settings.dlq)
+        self.topics_ready = Flag("topics not checked yet")
+        port = settings.web.port or default_port
+        bootstrap = settings.bootstrap()
+        self.app = faust.App(
+            f"{settings.app_prefix}-{service}",
+            broker=[f"kafka://{server.strip()}" for server in bootstrap.split(",")],
+            value_serializer="raw",
+            key_serializer="raw",
+            autodiscover=False,
+            datadir=str(settings.data_dir / "faust" / service),
+            web_enabled=True,
+            web_bind=settings.web.host,
+            web_host=settings.web.host,
+            web_port=port,
+            web_in_thread=False,
+            topic_partitions=settings.kafka.partitions,
+            topic_replication_factor=settings.kafka.replication_factor,
+            topic_allow_declare=True,
+            consumer_auto_offset_reset="earliest",
+            producer_compression_type=settings.kafka.compression,
+            producer_max_request_size=settings.kafka.max_message_bytes,
+            producer_acks=-1,
+            broker_commit_interval=1.0,
+            broker_request_timeout=settings.kafka.request_timeout_s,
+            consumer_max_fetch_size=settings.kafka.max_message_bytes,
+            stream_wait_empty=True,
+            table_standby_replicas=0,
+        )
+        self.dlq_topic = self.topic(settings.topics.dlq(service))
+        self.readiness.add("broker", self._check_broker)
+        self._expected_topics: list[str] = [settings.topics.dlq(service)]
+        self._register_pages()
+
+    # -- topics and messages ------------------------------------------------------------------------
+    def topic(self, name: str) -> faust.TopicT:
+        return self.app.topic(name, key_type=bytes, value_type=bytes, value_serializer="raw", key_serializer="raw")
+
+    def expect_topics(self, *names: str) -> None:
+        self._expected_topics.extend(names)
+
+    async def publish(
+        self, topic: faust.TopicT, key: str, message: BaseModel, trace_id: str | None = None
+    ) -> None:
+        """Send and wait for the broker's acknowledgement: the caller acks its input only after this."""
+        headers = [
+            (VERSION_HEADER, str(SCHEMA_VERSION).encode()),
+            (TRACE_HEADER, (trace_id or uuid.uuid4().hex).encode()),
+        ]
+        pending = await topic.send(key=key.encode(), value=dumps(message), headers=headers)
+        await pending
+        self.metrics.messages_out.labels(topic.get_topic_name()).inc()
+
+    async def dead_letter(
+        self,
+        *,
+        stage: str,
+        error: BaseException | str,
+        payload: bytes | None,
+        key: bytes | str | None = None,
+        event: faust.EventT | None = None,
+        attempts: int = 1,
+        trace_id: str | None = None,
+    ) -> None:
+        """Park a message on `<service>.dlq` and count it; crash the service if failures dominate."""
+        message = event.message if event is not None else None
+        record = dead_letter(
+            stage=stage,
+            error=error,
+            payload=payload,
+            key=key,
+            source_topic=message.topic if message else None,
+            source_partition=message.partition if message else None,
+            source_offset=message.offset if message else None,
+            attempts=attempts,
+        )
+        log.warning("dead letter (%s): %s: %s", stage, record.error_class, record.error_message)
+        dlq_key = record.key or f"{record.source_topic}:{record.source_partition}:{record.source_offset}"
+        await self.publish(self.dlq_topic, dlq_key, record, trace_id)
+        self.metrics.dead_letters.labels(stage).inc()
+        self.metrics.errors.labels(stage, record.error_class).inc()
+        self.record_outcome(failed=True)
+
+    def record_outcome(self, failed: bool) -> None:
+        try:
+            self.failures.record(failed)
+        except DeadLetterRateExceeded as exc:
+            log.critical("%s", exc)
+            self.app._crash(exc)
+            raise
+
+    # -- health ---------------------------------------------------------------------------------------
+    async def _check_broker(self) -> str | None:
+        missing = await missing_topics(self.settings.bootstrap(), self._expected_topics)
+        if missing:
+            return f"topics missing: {', '.join(missing)}"
+        return None
+
+    def _register_pages(self) -> None:
+        runtime = self
+
+        @self.app.page("/healthz")
+        async def healthz(view: View, request: Request) -> Response:
+            reason = runtime.progress.stall_reason(runtime.settings.stall_timeout_s)
+            body = {
+                "service": runtime.service,
+                "status": "stalled" if reason else "ok",
+                "reason": reason,
+                "inflight": runtime.progress.inflight,
+                "completed": runtime.progress.completed,
+            }
+            return view.bytes(orjson.dumps(body), content_type="application/json", status=503 if reason else 200)
+
+        @self.app.page("/readyz")
+        async def readyz(view: View, request: Request) -> Response:
+            results = await runtime.readiness.evaluate()
+            ready = all(reason is None for reason in results.values())
+            body = {"service": runtime.service, "ready": ready, "checks": results}
+            return view.bytes(orjson.dumps(body), content_type="application/json", status=200 if ready else 503)
+
+        @self.app.page("/metrics")
+        async def metrics(view: View, request: Request) -> Response:
+            return view.bytes(generate_latest(runtime.metrics.registry), content_type=CONTENT_TYPE_LATEST)
+
+
+def build_worker(app: faust.App, loglevel: str = "info") -> faust.Worker:
+    """A Worker owns the event loop and turns SIGTERM/SIGINT into a graceful stop (offsets committed)."""
+    return faust.Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False)

@@ -1,0 +1,74 @@
+"""Settings shared by every service.
+
+Each service subclasses `ServiceSettings`; values come from the environment (prefix `NEWSWIRE_`, `__` for
+nesting, e.g. `NEWSWIRE_KAFKA__BOOTSTRAP_SERVERS`) so that containers are configured without files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class KafkaSettings(BaseModel):
+    bootstrap_servers: str | None = Field(
+        default=None, description="host:port[,host:port]; unset means `newswire up` starts the local broker"
+    )
+    partitions: int = Field(default=3, ge=1)
+    replication_factor: int = Field(default=1, ge=1)
+    compression: str | None = Field(default="gzip", description="producer compression: HTML compresses ~5x")
+    max_message_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    request_timeout_s: float = 30.0
+
+
+class TopicNames(BaseModel):
+    """Topic names are settings so that two deployments can share one cluster."""
+
+    raw: str = "articles.raw"
+    clean: str = "articles.clean"
+    events: str = "events"
+    enriched: str = "articles.enriched"
+    fetch_queue: str = "fetcher.urls"
+    dlq_template: str = Field(default="{service}.dlq", description="dead-letter topic name of a service")
+
+    def dlq(self, service: str) -> str:
+        return self.dlq_template.format(service=service)
+
+
+class WebSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(default=0, ge=0, le=65535, description="0 picks the service's default port")
+
+
+class DlqSettings(BaseModel):
+    """A broken deploy must stop rather than dead-letter the whole stream."""
+
+    max_ratio: float = Field(default=0.5, gt=0, le=1)
+    window: int = Field(default=200, ge=10)
+    min_failures: int = Field(default=20, ge=1)
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSWIRE_", env_nested_delimiter="__", extra="ignore")
+
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    topics: TopicNames = Field(default_factory=TopicNames)
+    web: WebSettings = Field(default_factory=WebSettings)
+    dlq: DlqSettings = Field(default_factory=DlqSettings)
+    app_prefix: str = Field(
+        default="newswire", description="prefix of Faust app ids: consumer groups and changelog topics"
+    )
+    data_dir: Path = Field(default=Path(".newswire"), description="local state: broker data, Faust tables")
+    log_level: str = "info"
+    stall_timeout_s: float = Field(
+        default=120.0, gt=0, description="/healthz fails when a message has been in flight this long"
+    )
+
+    def bootstrap(self) -> str:
+        if not self.kafka.bootstrap_servers:
+            raise RuntimeError(
+                "NEWSWIRE_KAFKA__BOOTSTRAP_SERVERS is not set (use `newswire up` to start a local broker)"
+            )
+        return self.kafka.bootstrap_servers

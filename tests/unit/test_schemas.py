@@ -1,0 +1,77 @@
+"""The committed JSON Schemas are the contract: the models must produce exactly them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import orjson
+import pytest
+
+from newswire.common.models import (
+    TOPIC_MODELS,
+    Count,
+    Counts,
+    Event,
+    Evidence,
+    ModelInfo,
+)
+from newswire.common.schemas import REPO_SCHEMAS, model_schema, schema_drift, validate_message
+from newswire.common.serde import PoisonMessage, dumps, loads
+
+ID = "a" * 64
+
+
+def test_committed_schemas_match_models() -> None:
+    assert schema_drift(REPO_SCHEMAS) == []
+
+
+@pytest.mark.parametrize("topic", sorted(TOPIC_MODELS))
+def test_every_topic_has_a_versioned_strict_schema(topic: str) -> None:
+    schema = model_schema(topic)
+    assert schema["x-schema-version"] == 1
+    assert schema["additionalProperties"] is False
+    assert "schema_version" in schema["properties"]
+
+
+def _event(**overrides: object) -> Event:
+    fields: dict[str, object] = {
+        "event_id": "b" * 64,
+        "article_id": ID,
+        "event_type": "ASSAULT",
+        "counts": Counts(killed=Count(value=23, phrase="Twenty-three people were shot dead")),
+        "evidence": [Evidence(sentence="Twenty-three people were shot dead.", start=0, end=35)],
+        "confidence": 0.9,
+        "model": ModelInfo(name="newswire-heads", version="1", encoder="all-MiniLM-L6-v2"),
+        "published_at": datetime(2011, 11, 15, tzinfo=UTC),
+    }
+    fields.update(overrides)
+    return Event.model_validate(fields)
+
+
+def test_a_serialised_event_validates_against_the_committed_schema() -> None:
+    assert validate_message("events", dumps(_event())) == []
+
+
+def test_the_schema_rejects_what_the_model_rejects() -> None:
+    data = orjson.loads(dumps(_event()))
+    data["event_type"] = "PARTY"
+    assert validate_message("events", orjson.dumps(data))
+    data["event_type"] = "ASSAULT"
+    data["surprise"] = 1
+    assert any("surprise" in error for error in validate_message("events", orjson.dumps(data)))
+    with pytest.raises(PoisonMessage, match="does not match Event schema"):
+        loads(Event, orjson.dumps(data))
+
+
+def test_round_trip_is_lossless() -> None:
+    event = _event()
+    assert loads(Event, dumps(event)) == event
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [(b"", "empty payload"), (b"{not json", "not JSON"), (b"[1, 2]", "expected a JSON object")],
+)
+def test_poison_messages_get_a_clear_reason(payload: bytes, reason: str) -> None:
+    with pytest.raises(PoisonMessage, match=reason):
+        loads(Event, payload)
