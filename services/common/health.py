@@ -27,14 +27,15 @@ class ServiceMetrics:
         self.service = service
         self.registry = CollectorRegistry(auto_describe=True)
         reg = self.registry
-        self.messages_in = Counter(
-            "newswire_messages_in_total", "Messages consumed", ["topic"], registry=reg
-        )
+        self.messages_in = Counter("newswire_messages_in_total", "Messages consumed", ["topic"], registry=reg)
         self.messages_out = Counter(
             "newswire_messages_out_total", "Messages produced and acknowledged", ["topic"], registry=reg
         )
         self.errors = Counter(
-            "newswire_errors_total", "Failures by stage and error class", ["stage", "error_class"], registry=reg
+            "newswire_errors_total",
+            "Failures by stage and error class",
+            ["stage", "error_class"],
+            registry=reg,
         )
         self.dead_letters = Counter(
             "newswire_dead_letters_total", "Messages sent to the dead-letter topic", ["stage"], registry=reg
@@ -51,7 +52,10 @@ class ServiceMetrics:
             registry=reg,
         )
         self.lag = Gauge(
-            "newswire_consumer_lag", "Messages behind the end of the partition", ["topic", "partition"], registry=reg
+            "newswire_consumer_lag",
+            "Messages behind the end of the partition",
+            ["topic", "partition"],
+            registry=reg,
         )
         self.up = Gauge("newswire_up", "1 while the service is running", ["service"], registry=reg)
         self.up.labels(service).set(1)

@@ -52,13 +52,15 @@ class ServiceRuntime:
         self.topics_ready = Flag("topics not checked yet")
         port = settings.web.port or default_port
         bootstrap = settings.bootstrap()
+        datadir = settings.data_dir / "faust" / service
+        datadir.parent.mkdir(parents=True, exist_ok=True)
         self.app = faust.App(
             f"{settings.app_prefix}-{service}",
             broker=[f"kafka://{server.strip()}" for server in bootstrap.split(",")],
             value_serializer="raw",
             key_serializer="raw",
             autodiscover=False,
-            datadir=str(settings.data_dir / "faust" / service),
+            datadir=str(datadir),
             web_enabled=True,
             web_bind=settings.web.host,
             web_host=settings.web.host,
@@ -72,7 +74,8 @@ class ServiceRuntime:
             producer_max_request_size=settings.kafka.max_message_bytes,
             producer_acks=-1,
             broker_commit_interval=1.0,
-            broker_request_timeout=settings.kafka.request_timeout_s,
+            broker_request_timeout=max(settings.kafka.request_timeout_s, 90.0),
+            broker_session_timeout=60.0,
             consumer_max_fetch_size=settings.kafka.max_message_bytes,
             stream_wait_empty=True,
             table_standby_replicas=0,
@@ -89,9 +92,7 @@ class ServiceRuntime:
     def expect_topics(self, *names: str) -> None:
         self._expected_topics.extend(names)
 
-    async def publish(
-        self, topic: faust.TopicT, key: str, message: BaseModel, trace_id: str | None = None
-    ) -> None:
+    async def publish(self, topic: faust.TopicT, key: str, message: BaseModel, trace_id: str | None = None) -> None:
         """Send and wait for the broker's acknowledgement: the caller acks its input only after this."""
         headers = [
             (VERSION_HEADER, str(SCHEMA_VERSION).encode()),
@@ -108,7 +109,7 @@ class ServiceRuntime:
         error: BaseException | str,
         payload: bytes | None,
         key: bytes | str | None = None,
-        event: faust.EventT | None = None,
+        event: faust.EventT[Any] | None = None,
         attempts: int = 1,
         trace_id: str | None = None,
     ) -> None:
@@ -170,7 +171,9 @@ class ServiceRuntime:
 
         @self.app.page("/metrics")
         async def metrics(view: View, request: Request) -> Response:
-            return view.bytes(generate_latest(runtime.metrics.registry), content_type=CONTENT_TYPE_LATEST)
+            # aiohttp refuses a charset inside content_type; the exposition format is UTF-8 by definition.
+            content_type = CONTENT_TYPE_LATEST.split("; charset")[0]
+            return view.bytes(generate_latest(runtime.metrics.registry), content_type=content_type)
 
 
 def build_worker(app: faust.App, loglevel: str = "info") -> faust.Worker:

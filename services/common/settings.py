@@ -20,7 +20,7 @@ class KafkaSettings(BaseModel):
     replication_factor: int = Field(default=1, ge=1)
     compression: str | None = Field(default="gzip", description="producer compression: HTML compresses ~5x")
     max_message_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
-    request_timeout_s: float = 30.0
+    request_timeout_s: float = 90.0
 
 
 class TopicNames(BaseModel):

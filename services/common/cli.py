@@ -1,0 +1,525 @@
+"""The `newswire` command: run a service, the whole pipeline, or code articles without Kafka."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import gzip
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import orjson
+
+from .ids import stable_id
+from .settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from .runtime import ServiceRuntime
+
+log = logging.getLogger("newswire")
+SERVICE_NAMES = ("fetcher", "cleaner", "extractor")
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # The Kafka client narrates every metadata refresh at INFO; keep it for --log-level debug.
+    if logging.getLogger().level > logging.DEBUG:
+        logging.getLogger("aiokafka").setLevel(logging.WARNING)
+
+
+# -- services ------------------------------------------------------------------------------------------
+
+
+def _service_factory(name: str) -> tuple[type[ServiceSettings], Callable[[Any], ServiceRuntime]]:
+    """Imported lazily: the fetcher need not pay for torch, nor the extractor for feedparser."""
+    if name == "fetcher":
+        from ..fetcher.app import create_app as create_fetcher
+        from ..fetcher.settings import FetcherSettings
+
+        return FetcherSettings, create_fetcher
+    if name == "cleaner":
+        from ..cleaner.app import create_app as create_cleaner
+        from ..cleaner.settings import CleanerSettings
+
+        return CleanerSettings, create_cleaner
+    from ..extractor.app import create_app as create_extractor
+    from ..extractor.settings import ExtractorSettings
+
+    return ExtractorSettings, create_extractor
+
+
+def run_service(name: str) -> int:
+    """Create the pipeline's topics, then hand the process to a Faust worker until SIGTERM."""
+    from .kafka import ensure_topics, pipeline_topics
+    from .runtime import build_worker
+
+    settings_class, create_app = _service_factory(name)
+    settings = settings_class()
+    asyncio.run(ensure_topics(settings.bootstrap(), pipeline_topics(settings)))
+    runtime = create_app(settings)
+    worker = build_worker(runtime.app, settings.log_level)
+    worker.execute_from_commandline()
+    return 0
+
+
+# -- up: the whole pipeline ----------------------------------------------------------------------------
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    from .kafka import ensure_topics, pipeline_topics
+
+    settings = ServiceSettings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    broker = None
+    demo = None
+    children: list[subprocess.Popen[bytes]] = []
+    stopping = False
+
+    def request_stop(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    try:
+        bootstrap = settings.kafka.bootstrap_servers
+        if not bootstrap:
+            from .broker import LocalBroker, read_status
+
+            running = read_status(settings.data_dir / "kafka")
+            if running["running"] and running["bootstrap"]:
+                bootstrap = running["bootstrap"]  # started by `newswire broker start`: reuse, leave running
+            else:
+                print("newswire: starting the local Kafka broker ...", file=sys.stderr, flush=True)
+                broker = LocalBroker(settings.data_dir / "kafka")
+                bootstrap = broker.start()
+            print(f"newswire: broker at {bootstrap}", file=sys.stderr, flush=True)
+        env["NEWSWIRE_KAFKA__BOOTSTRAP_SERVERS"] = bootstrap
+        settings = settings.model_copy(
+            update={"kafka": settings.kafka.model_copy(update={"bootstrap_servers": bootstrap})}
+        )
+        asyncio.run(ensure_topics(bootstrap, pipeline_topics(settings)))
+        if args.demo:
+            from ..demo.server import DemoSite, demo_feeds_yaml
+
+            demo = DemoSite()
+            base_url = demo.start()
+            feeds_file = settings.data_dir / "demo-feeds.yaml"
+            feeds_file.write_text(demo_feeds_yaml(base_url), encoding="utf-8")
+            env["NEWSWIRE_FETCHER__FEEDS_FILE"] = str(feeds_file)
+            env.setdefault("NEWSWIRE_FETCHER__POLICY__ALLOW_PRIVATE", '["127.0.0.1/32"]')
+            print(f"newswire: demo site at {base_url}", file=sys.stderr, flush=True)
+
+        def start_services() -> None:
+            for name in SERVICE_NAMES:
+                children.append(subprocess.Popen([sys.executable, "-m", "newswire", name], env=env))
+            print("newswire: pipeline running; events follow (Ctrl-C stops)", file=sys.stderr, flush=True)
+
+        deadline = time.monotonic() + args.duration if args.duration else None
+        asyncio.run(
+            _follow(
+                bootstrap,
+                settings.topics.events,
+                from_beginning=False,
+                max_messages=args.max_events,
+                should_stop=lambda: (
+                    stopping
+                    or (deadline is not None and time.monotonic() > deadline)
+                    or any(child.poll() is not None for child in children)
+                ),
+                out=sys.stdout,
+                summary=not args.json,
+                on_ready=start_services,
+            )
+        )
+        failed = [name for name, child in zip(SERVICE_NAMES, children, strict=False) if child.poll() not in (None, 0)]
+        if failed:
+            print(f"newswire: service(s) exited early: {', '.join(failed)}", file=sys.stderr)
+            return 1
+        return 0
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        if demo is not None:
+            demo.stop()
+        if broker is not None:
+            broker.stop()
+
+
+def _event_summary(event: dict[str, Any]) -> str:
+    parts = [event.get("event_type", "?")]
+    if event.get("modality") not in (None, "asserted"):
+        parts.append(f"({event['modality']})")
+    actor, target = event.get("actor"), event.get("target")
+    if actor:
+        parts.append(f"actor={actor['name']}")
+    if target:
+        parts.append(f"target={target['name']}")
+    location = event.get("location")
+    if location:
+        parts.append(
+            f"where={location['name']}" + (f"/{location['country_code']}" if location.get("country_code") else "")
+        )
+    when = event.get("event_date")
+    if when:
+        parts.append(f"when={when['date']}")
+    for kind, count in (event.get("counts") or {}).items():
+        if count:
+            parts.append(f"{kind}={count['value']}")
+    evidence = event.get("evidence") or [{}]
+    sentence = str(evidence[0].get("sentence", ""))
+    return " ".join(parts) + f' | "{sentence[:100]}"'
+
+
+async def _follow(
+    bootstrap: str,
+    topic: str,
+    *,
+    from_beginning: bool,
+    max_messages: int | None,
+    should_stop: Any,
+    out: IO[str],
+    summary: bool = False,
+    idle_timeout: float | None = None,
+    on_ready: Callable[[], None] | None = None,
+) -> int:
+    """Print a topic's messages. The start position is fixed before `on_ready` runs, so messages that the
+    services started by `on_ready` produce right away are not missed."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    partitions = [TopicPartition(topic, p) for p in sorted(await consumer.partitions_for_topic(topic) or [])]
+    if not partitions:
+        await consumer.stop()
+        raise RuntimeError(f"topic {topic!r} does not exist")
+    consumer.assign(partitions)
+    if from_beginning:
+        await consumer.seek_to_beginning(*partitions)
+    else:
+        await consumer.seek_to_end(*partitions)
+    for partition in partitions:
+        await consumer.position(partition)
+    if on_ready is not None:
+        on_ready()
+    seen = 0
+    last_message = time.monotonic()
+    try:
+        while not should_stop():
+            batches = await consumer.getmany(timeout_ms=500)
+            for records in batches.values():
+                for record in records:
+                    seen += 1
+                    last_message = time.monotonic()
+                    text = record.value.decode("utf-8", "replace") if record.value else ""
+                    if summary:
+                        with contextlib.suppress(orjson.JSONDecodeError, TypeError, KeyError):
+                            text = _event_summary(orjson.loads(text))
+                    print(text, file=out, flush=True)
+                    if max_messages and seen >= max_messages:
+                        return seen
+            if idle_timeout is not None and time.monotonic() - last_message > idle_timeout:
+                break
+    finally:
+        await consumer.stop()
+    return seen
+
+
+def _client_bootstrap(settings: ServiceSettings) -> str:
+    """Commands that only read or write topics also find a broker started by `newswire broker start`."""
+    if settings.kafka.bootstrap_servers:
+        return settings.kafka.bootstrap_servers
+    from . import broker
+
+    status = broker.read_status(settings.data_dir / "kafka")
+    if status.get("running") and status.get("bootstrap"):
+        return str(status["bootstrap"])
+    return settings.bootstrap()  # raises the explanatory error
+
+
+def cmd_tail(args: argparse.Namespace) -> int:
+    settings = ServiceSettings()
+    asyncio.run(
+        _follow(
+            _client_bootstrap(settings),
+            args.topic,
+            from_beginning=args.from_beginning,
+            max_messages=args.max,
+            should_stop=lambda: False,
+            out=sys.stdout,
+            idle_timeout=args.idle_timeout,
+        )
+    )
+    return 0
+
+
+# -- extract / clean without Kafka ---------------------------------------------------------------------
+
+
+def _read_path(path: Path) -> str:
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    return data.decode("utf-8", "replace")
+
+
+def _looks_like_html(path: Path, text: str) -> bool:
+    name = path.name.removesuffix(".gz")
+    return name.endswith((".html", ".htm", ".xhtml")) or text.lstrip()[:200].lower().startswith(("<!doctype", "<html"))
+
+
+def _inputs(paths: Sequence[str], stdin: IO[str]) -> Iterator[dict[str, Any]]:
+    """Each input as {"id", "text" or "html", "url"?, "published"?}; `-` reads JSON lines from stdin."""
+    for raw_path in paths:
+        if raw_path == "-":
+            for number, line in enumerate(stdin, 1):
+                if not line.strip():
+                    continue
+                try:
+                    item = orjson.loads(line)
+                except orjson.JSONDecodeError as exc:
+                    raise SystemExit(f"newswire: stdin line {number}: not JSON ({exc})") from exc
+                if not isinstance(item, dict) or "id" not in item or not ("text" in item or "html" in item):
+                    raise SystemExit(f'newswire: stdin line {number}: needs "id" and "text" or "html"')
+                yield item
+            continue
+        path = Path(raw_path)
+        if not path.is_file():
+            raise SystemExit(f"newswire: no such file: {raw_path}")
+        content = _read_path(path)
+        key = "html" if _looks_like_html(path, content) else "text"
+        yield {"id": str(path), key: content}
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise SystemExit(f"newswire: not an ISO date: {value!r}") from exc
+    if parsed.tzinfo is None:
+        from datetime import UTC
+
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from ..cleaner.extract import CleaningError, clean_html
+    from ..extractor.app import load_extractor
+    from ..extractor.pipeline import ArticleInput
+    from ..extractor.settings import ExtractorSettings
+
+    options = ExtractorSettings().extractor
+    if args.encoder:
+        options = options.model_copy(update={"encoder": args.encoder})
+    extractor = load_extractor(options)
+    default_published = _parse_date(args.published)
+    failures = 0
+    for item in _inputs(args.paths, sys.stdin):
+        input_id = str(item["id"])
+        published = _parse_date(item.get("published")) or default_published
+        title = None
+        text = item.get("text")
+        if text is None:
+            try:
+                cleaned = clean_html(str(item["html"]), url=item.get("url"))
+            except CleaningError as exc:
+                print(f"newswire: {input_id}: {exc}", file=sys.stderr)
+                failures += 1
+                continue
+            text, title = cleaned.text, cleaned.title
+            published = published or cleaned.published_at
+        article = ArticleInput(
+            article_id=stable_id("input", input_id),
+            text=str(text),
+            published_at=published,
+            url=item.get("url"),
+            title=title,
+        )
+        for result in extractor.extract([article]):
+            for event in result.events:
+                line = {"input_id": input_id, **event.model_dump(mode="json")}
+                sys.stdout.write(orjson.dumps(line).decode() + "\n")
+    sys.stdout.flush()
+    return 1 if failures else 0
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from ..cleaner.extract import CleaningError, clean_html
+
+    failures = 0
+    for item in _inputs(args.paths, sys.stdin):
+        input_id = str(item["id"])
+        html = item.get("html", item.get("text", ""))
+        try:
+            result = clean_html(str(html), url=item.get("url"))
+        except CleaningError as exc:
+            print(orjson.dumps({"id": input_id, "error": str(exc)}).decode())
+            failures += 1
+            continue
+        line = {
+            "id": input_id,
+            "title": result.title,
+            "authors": list(result.authors),
+            "published_at": result.published_at.isoformat() if result.published_at else None,
+            "published_source": result.published_source,
+            "language": result.language,
+            "canonical_url": result.canonical_url,
+            "site_name": result.site_name,
+            "word_count": result.word_count,
+            "empty": result.empty,
+            "text": result.text,
+            "removed_boilerplate": list(result.removed_boilerplate),
+        }
+        print(orjson.dumps(line).decode())
+    return 1 if failures else 0
+
+
+# -- broker --------------------------------------------------------------------------------------------
+
+
+def cmd_broker(args: argparse.Namespace) -> int:
+    from . import broker
+
+    data_dir = ServiceSettings().data_dir / "kafka"
+    if args.action == "start":
+        bootstrap = broker.start_detached(data_dir)
+        print(bootstrap)
+        print(f"export NEWSWIRE_KAFKA__BOOTSTRAP_SERVERS={bootstrap}", file=sys.stderr)
+        return 0
+    if args.action == "stop":
+        stopped = broker.stop_detached(data_dir)
+        print("stopped" if stopped else "not running")
+        return 0
+    status = broker.read_status(data_dir)
+    print(orjson.dumps(status, option=orjson.OPT_INDENT_2).decode())
+    return 0 if status.get("running") else 1
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    from .kafka import ensure_topics, pipeline_topics
+
+    settings = ServiceSettings()
+    specs = pipeline_topics(settings)
+    if args.action == "list":
+        for spec in specs:
+            print(f"{spec.name}\tpartitions={spec.partitions}\treplication={spec.replication_factor}")
+        return 0
+    created = asyncio.run(ensure_topics(_client_bootstrap(settings), specs))
+    print(f"created {len(created)} topic(s): {', '.join(created) or '-'}")
+    return 0
+
+
+def cmd_schemas(args: argparse.Namespace) -> int:
+    from .schemas import export_schemas, schema_drift
+
+    if args.action == "export":
+        for path in export_schemas(Path(args.dir)):
+            print(path)
+        return 0
+    drift = schema_drift(Path(args.dir))
+    for line in drift:
+        print(line)
+    return 1 if drift else 0
+
+
+# -- parser --------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newswire", description=__doc__)
+    parser.add_argument("--log-level", default=None, help="debug, info, warning (default: settings)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in SERVICE_NAMES:
+        sub.add_parser(name, help=f"run the {name} service (Faust worker)")
+
+    up = sub.add_parser("up", help="run the whole pipeline; starts a local broker when none is configured")
+    up.add_argument("--demo", action="store_true", help="serve the bundled demo site and poll its feed")
+    up.add_argument("--duration", type=float, default=None, help="stop after this many seconds")
+    up.add_argument("--max-events", type=int, default=None, help="stop after this many events")
+    up.add_argument("--json", action="store_true", help="print events as JSON instead of one-line summaries")
+
+    extract = sub.add_parser("extract", help="code articles without Kafka; prints one JSON event per line")
+    extract.add_argument("paths", nargs="+", help="text/HTML files (.gz too), or - for JSON lines on stdin")
+    extract.add_argument("--published", help="publication date of file inputs (ISO 8601)")
+    extract.add_argument("--encoder", help="encoder model id or path (default: settings)")
+
+    clean = sub.add_parser("clean", help="clean HTML without Kafka; prints one JSON line per input")
+    clean.add_argument("paths", nargs="+", help="HTML files (.gz too), or - for JSON lines on stdin")
+
+    tail = sub.add_parser("tail", help="print a topic's messages as they arrive")
+    tail.add_argument("topic")
+    tail.add_argument("--from-beginning", action="store_true")
+    tail.add_argument("--max", type=int, default=None, help="stop after this many messages")
+    tail.add_argument("--idle-timeout", type=float, default=None, help="stop after this many idle seconds")
+
+    broker = sub.add_parser("broker", help="start, stop or inspect the local Kafka broker")
+    broker.add_argument("action", choices=("start", "stop", "status"))
+
+    topics = sub.add_parser("topics", help="create the pipeline's topics (idempotent), or list them")
+    topics.add_argument("action", choices=("create", "list"))
+
+    schemas = sub.add_parser("schemas", help="export the JSON Schemas from the models, or check for drift")
+    schemas.add_argument("action", choices=("export", "check"))
+    schemas.add_argument("--dir", default="schemas")
+
+    train = sub.add_parser("train", help="train the extractor's heads (see models/MODEL_CARD.md)", add_help=False)
+    train.add_argument("train_args", nargs=argparse.REMAINDER)
+
+    demo = sub.add_parser("demo-site", help="serve the demo site", add_help=False)
+    demo.add_argument("demo_args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _configure_logging(args.log_level or ServiceSettings().log_level)
+    command: str = args.command
+    if command in SERVICE_NAMES:
+        return run_service(command)
+    if command == "train":
+        from ..extractor.training import main as train_main
+
+        return train_main(list(args.train_args))
+    if command == "demo-site":
+        from ..demo.server import main as demo_main
+
+        return demo_main(list(args.demo_args))
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "up": cmd_up,
+        "extract": cmd_extract,
+        "clean": cmd_clean,
+        "tail": cmd_tail,
+        "broker": cmd_broker,
+        "schemas": cmd_schemas,
+        "topics": cmd_topics,
+    }
+    try:
+        return handlers[command](args)
+    except (RuntimeError, OSError) as exc:
+        print(f"newswire {command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

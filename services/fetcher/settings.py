@@ -1,0 +1,23 @@
+"""Fetcher settings (`NEWSWIRE_FETCHER__*`, e.g. `NEWSWIRE_FETCHER__POLICY__PER_HOST_DELAY`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from ..common.settings import ServiceSettings
+from .http import FetchPolicy
+
+
+class FetcherOptions(BaseModel):
+    feeds_file: Path = Field(default=Path("deploy/feeds.yaml"))
+    policy: FetchPolicy = Field(default_factory=FetchPolicy)
+    seen_ttl_days: float = Field(default=30.0, gt=0, description="an article URL is fetched once per this period")
+    feed_concurrency: int = Field(default=8, ge=1)
+    page_concurrency: int = Field(default=16, ge=1)
+    max_entries_per_poll: int = Field(default=200, ge=1)
+
+
+class FetcherSettings(ServiceSettings):
+    fetcher: FetcherOptions = Field(default_factory=FetcherOptions)

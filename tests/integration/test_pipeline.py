@@ -1,0 +1,187 @@
+"""The whole pipeline on the real broker: the demo site's feed in, schema-valid events out."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+
+from newswire.common.models import HttpFacts, RawArticle
+from newswire.common.serde import dumps
+from newswire.demo.server import SEED_ARTICLE_PATH, DemoSite, demo_feeds_yaml
+
+from harness import Namespace, collect, produce, running_service, schema_errors, service_log
+
+APPEAL = "This is the world we live in"
+
+
+def _seed_events(values: list[bytes], seed_id: str) -> list[dict[str, object]]:
+    return [event for event in map(orjson.loads, values) if event["article_id"] == seed_id]
+
+
+def _places(events: list[dict[str, object]]) -> set[str]:
+    names: set[str] = set()
+    for event in events:
+        location = event.get("location")
+        if isinstance(location, dict):
+            names.add(str(location["name"]))
+            if location.get("admin1"):
+                names.add(str(location["admin1"]))
+    return names
+
+
+def _killed(events: list[dict[str, object]]) -> set[int]:
+    killed = set()
+    for event in events:
+        counts = event.get("counts")
+        if isinstance(counts, dict) and isinstance(counts.get("killed"), dict):
+            killed.add(int(counts["killed"]["value"]))
+    return killed
+
+
+async def test_demo_feed_to_events_end_to_end(kafka_bootstrap: str, tmp_path: Path) -> None:
+    ns = Namespace(kafka_bootstrap, tmp_path)
+    with DemoSite() as site:
+        feeds_file = tmp_path / "feeds.yaml"
+        feeds_file.write_text(demo_feeds_yaml(site.base_url), encoding="utf-8")
+        fetcher_env = {
+            "NEWSWIRE_FETCHER__FEEDS_FILE": str(feeds_file),
+            "NEWSWIRE_FETCHER__POLICY__ALLOW_PRIVATE": '["127.0.0.1/32"]',
+        }
+        with (
+            running_service("fetcher", ns, **fetcher_env) as fetcher,
+            running_service("cleaner", ns) as cleaner,
+            running_service("extractor", ns) as extractor,
+        ):
+            processes = (fetcher, cleaner, extractor)
+
+            def alive() -> bool:
+                return all(process.poll() is None for process in processes)
+
+            clean = await collect(
+                kafka_bootstrap,
+                ns.topic("articles.clean"),
+                until=lambda values: len(values) >= 5,
+                timeout_s=180,
+                alive=alive,
+            )
+            logs = "\n".join(f"--- {name}\n{service_log(ns, name)}" for name in ("fetcher", "cleaner", "extractor"))
+            assert len(clean) >= 5, f"expected the 5 demo articles on articles.clean\n{logs}"
+            assert schema_errors("articles.clean", clean) == []
+            articles = [orjson.loads(value) for value in clean]
+            seed = next(a for a in articles if a["url"].endswith(SEED_ARTICLE_PATH))
+            assert "Twenty-three people were shot dead" in seed["text"]
+            assert APPEAL not in seed["text"] and "Share This Article" not in seed["text"]
+
+            enriched = await collect(
+                kafka_bootstrap,
+                ns.topic("articles.enriched"),
+                until=lambda values: len(values) >= 5,
+                timeout_s=240,
+                alive=alive,
+            )
+            assert len(enriched) >= 5, f"expected 5 enriched articles\n{logs}"
+            assert schema_errors("articles.enriched", enriched) == []
+            seed_enriched = next(
+                orjson.loads(v) for v in enriched if orjson.loads(v)["article_id"] == seed["article_id"]
+            )
+            wanted = len(seed_enriched["event_ids"])
+            events = await collect(
+                kafka_bootstrap,
+                ns.topic("events"),
+                until=lambda values: len(_seed_events(values, seed["article_id"])) >= wanted,
+                timeout_s=60,
+                alive=alive,
+            )
+            assert schema_errors("events", events) == []
+            seed_events = _seed_events(events, seed["article_id"])
+            assert len(seed_events) == wanted > 0
+            assert {"Deraa", "Daraa", "Homs"} & _places(seed_events) >= {"Homs"}, _places(seed_events)
+            assert {"Deraa", "Daraa"} & _places(seed_events), _places(seed_events)
+            assert 23 in _killed(seed_events), _killed(seed_events)
+            for event in seed_events:
+                assert APPEAL not in str(event["evidence"])
+            recipe = next(a for a in articles if "soup" in a["url"])
+            assert not _seed_events(events, recipe["article_id"]), "a recipe is not an event"
+            assert alive(), logs
+
+
+async def test_poisoned_message_goes_to_dlq_and_the_stream_goes_on(kafka_bootstrap: str, tmp_path: Path) -> None:
+    ns = Namespace(kafka_bootstrap, tmp_path)
+    html = (Path(__file__).parents[2] / "services/demo/site" / SEED_ARTICLE_PATH.lstrip("/")).read_text()
+    good = RawArticle(
+        article_id="c" * 64,
+        url="https://example.org/syria",
+        final_url="https://example.org/syria",
+        canonical_url="https://example.org/syria",
+        http=HttpFacts(
+            status=200, content_type="text/html", fetched_at=datetime.now(UTC), elapsed_ms=1, bytes=len(html)
+        ),
+        html=html.replace("{base_url}", "https://example.org"),
+    )
+    with running_service("cleaner", ns) as cleaner:
+        await produce(
+            kafka_bootstrap,
+            ns.topic("articles.raw"),
+            [(b"poison", b"{this is not json"), (good.article_id.encode(), dumps(good))],
+        )
+        dead = await collect(
+            kafka_bootstrap,
+            ns.dlq("cleaner"),
+            until=lambda v: len(v) >= 1,
+            timeout_s=90,
+            alive=lambda: cleaner.poll() is None,
+        )
+        clean = await collect(
+            kafka_bootstrap,
+            ns.topic("articles.clean"),
+            until=lambda v: len(v) >= 1,
+            timeout_s=60,
+            alive=lambda: cleaner.poll() is None,
+        )
+        assert len(dead) == 1, service_log(ns, "cleaner")
+        assert schema_errors("dlq", dead) == []
+        record = orjson.loads(dead[0])
+        assert record["stage"] == "decode"
+        assert record["error_class"] == "PoisonMessage"
+        assert "not JSON" in record["error_message"]
+        assert record["payload"] == "{this is not json"
+        assert record["key"] == "poison"
+        assert record["source_topic"] == ns.topic("articles.raw")
+        assert [orjson.loads(v)["article_id"] for v in clean] == [good.article_id]
+        assert cleaner.poll() is None, "the cleaner must keep running"
+
+
+@pytest.fixture(autouse=True)
+def _offline_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+async def test_health_endpoints_report_progress_readiness_and_metrics(kafka_bootstrap: str, tmp_path: Path) -> None:
+    ns = Namespace(kafka_bootstrap, tmp_path)
+    with running_service("cleaner", ns) as cleaner:
+        base = f"http://127.0.0.1:{ns.ports['cleaner']}"
+        async with httpx.AsyncClient(timeout=5) as client:
+            ready = None
+            for _ in range(120):
+                try:
+                    ready = await client.get(f"{base}/readyz")
+                    if ready.status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert cleaner.poll() is None, service_log(ns, "cleaner")
+                await asyncio.sleep(0.5)
+            assert ready is not None and ready.status_code == 200, service_log(ns, "cleaner")
+            assert ready.json()["checks"] == {"broker": None}
+            await produce(kafka_bootstrap, ns.topic("articles.raw"), [(b"k", b"[]")])
+            await collect(kafka_bootstrap, ns.dlq("cleaner"), until=lambda v: len(v) >= 1, timeout_s=60)
+            health = await client.get(f"{base}/healthz")
+            assert health.status_code == 200 and health.json()["status"] == "ok"
+            metrics = (await client.get(f"{base}/metrics")).text
+            assert 'newswire_dead_letters_total{stage="decode"} 1.0' in metrics
+            assert f'newswire_messages_in_total{{topic="{ns.topic("articles.raw")}"}} 1.0' in metrics

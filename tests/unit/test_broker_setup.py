@@ -1,0 +1,89 @@
+"""The local broker's preparation, without starting a JVM: clear errors and a sound configuration."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from newswire.common.broker import (
+    BrokerError,
+    LocalBroker,
+    ensure_jars,
+    new_cluster_id,
+    read_status,
+    server_properties,
+)
+
+
+def _path_with_only(tmp_path: Path, *tools: str) -> str:
+    """A PATH holding links to just these tools (and bash, which the jar script needs)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in (*tools, "bash"):
+        found = shutil.which(tool)
+        if found is None:
+            pytest.skip(f"{tool} is not installed here")
+        (bin_dir / tool).symlink_to(found)
+    return str(bin_dir)
+
+
+def test_missing_java_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", _path_with_only(tmp_path))
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    with pytest.raises(BrokerError, match="'java' is not on PATH"):
+        LocalBroker(tmp_path / "kafka").start()
+
+
+def test_missing_maven_is_a_clear_error_when_jars_must_be_resolved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", _path_with_only(tmp_path, "java"))
+    with pytest.raises(BrokerError, match=r"'mvn' .* is not on PATH"):
+        ensure_jars(tmp_path / "empty-libs")
+
+
+def test_a_directory_of_kafka_jars_is_used_without_maven(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", _path_with_only(tmp_path))
+    libs = tmp_path / "libs"
+    libs.mkdir()
+    (libs / "kafka_2.13-4.4.0.jar").write_bytes(b"")
+    assert ensure_jars(libs) == libs
+
+
+def test_cluster_id_is_a_base64url_uuid() -> None:
+    cluster_id = new_cluster_id()
+    assert len(cluster_id) == 22
+    assert len(base64.urlsafe_b64decode(cluster_id + "==")) == 16
+    assert cluster_id != new_cluster_id()
+
+
+def test_server_properties_single_node_kraft_on_loopback(tmp_path: Path) -> None:
+    props = dict(line.split("=", 1) for line in server_properties(tmp_path, 19092, 19093).splitlines())
+    assert props["process.roles"] == "broker,controller"
+    assert props["controller.quorum.voters"] == "1@127.0.0.1:19093"
+    assert props["advertised.listeners"] == "PLAINTEXT://127.0.0.1:19092"
+    assert props["auto.create.topics.enable"] == "false"
+    assert props["group.initial.rebalance.delay.ms"] == "0"
+    assert props["offsets.topic.replication.factor"] == "1"
+    assert props["transaction.state.log.min.isr"] == "1"
+    assert Path(props["log.dirs"]).parent == tmp_path
+
+
+def test_status_of_a_dir_without_broker_and_of_a_stale_pidfile(tmp_path: Path) -> None:
+    assert not read_status(tmp_path)["running"]
+    (tmp_path / "broker.pid").write_text("1\n")  # pid 1 exists but is not our Kafka JVM
+    (tmp_path / "bootstrap").write_text("127.0.0.1:1\n")
+    assert read_status(tmp_path) == {"running": False, "pid": None, "bootstrap": None, "data_dir": str(tmp_path)}
+
+
+def test_a_port_in_use_is_refused(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(BrokerError, match=rf"port {port} .* in use"):
+            LocalBroker(tmp_path, port=port).start()
