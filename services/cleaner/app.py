@@ -1,0 +1,37 @@
+"""Cleaner app factory: consumes `articles.raw`, emits `articles.clean`, dead-letters to `cleaner.dlq`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..common.resources import manage
+from ..common.runtime import ServiceRuntime
+from .dedup import NearDuplicateIndex
+from .handlers import CleanerHandler
+from .pool import CleaningPool
+from .settings import CleanerSettings
+
+DEFAULT_PORT = 6062
+
+
+def create_app(settings: CleanerSettings) -> ServiceRuntime:
+    runtime = ServiceRuntime("cleaner", settings, DEFAULT_PORT)
+    options = settings.cleaner
+    raw_topic = runtime.topic(settings.topics.raw)
+    clean_topic = runtime.topic(settings.topics.clean)
+    runtime.expect_topics(settings.topics.raw, settings.topics.clean)
+    pool = CleaningPool(workers=options.workers, timeout_s=options.page_timeout_s)
+    dedup = NearDuplicateIndex(max_age_days=options.dedup_days)
+    handler = CleanerHandler(runtime, pool, clean_topic, dedup)
+
+    async def close_pool() -> None:
+        pool.close()
+
+    manage(runtime.app, "cleaning-pool", stop=close_pool)
+
+    @runtime.app.agent(raw_topic, name="clean-articles")
+    async def clean_articles(stream: Any) -> None:
+        async for batch in stream.take_events(options.batch_size, within=options.batch_wait_s):
+            await handler.handle_batch(batch)
+
+    return runtime

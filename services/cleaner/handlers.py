@@ -1,0 +1,87 @@
+"""Cleaner handlers: `articles.raw` message in, `articles.clean` message (or a dead letter) out."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import faust
+
+from ..common.models import CleanArticle, RawArticle
+from ..common.runtime import TRACE_HEADER, ServiceRuntime, header_value
+from ..common.serde import PoisonMessage, loads
+from .dedup import NearDuplicateIndex, fingerprint
+from .extract import CleaningError, CleanResult
+from .pool import CleaningPool
+
+
+def source_domain(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def to_clean_article(raw: RawArticle, result: CleanResult, duplicate_of: str | None) -> CleanArticle:
+    """Page metadata wins; the feed entry fills what the page lacks (the cleaner records which)."""
+    return CleanArticle(
+        article_id=raw.article_id,
+        url=raw.final_url,
+        canonical_url=result.canonical_url or raw.canonical_url,
+        source_domain=source_domain(raw.final_url),
+        site_name=result.site_name,
+        title=result.title or (raw.feed_entry.title if raw.feed_entry else None),
+        authors=list(result.authors) or (list(raw.feed_entry.authors) if raw.feed_entry else []),
+        published_at=result.published_at,
+        published_source=result.published_source,
+        language=result.language,
+        text=result.text,
+        paragraphs=list(result.paragraphs),
+        word_count=result.word_count,
+        empty=result.empty,
+        removed_boilerplate=list(result.removed_boilerplate),
+        fingerprint=fingerprint(result.text),
+        duplicate_of=duplicate_of,
+        feed_entry=raw.feed_entry,
+    )
+
+
+class CleanerHandler:
+    def __init__(self, runtime: ServiceRuntime, pool: CleaningPool, out: faust.TopicT, dedup: NearDuplicateIndex):
+        self.runtime = runtime
+        self.pool = pool
+        self.out = out
+        self.dedup = dedup
+
+    async def handle_batch(self, events: Sequence[faust.EventT[Any]]) -> None:
+        """Pages of one batch are cleaned concurrently in the process pool; each is acked after its output."""
+        self.runtime.metrics.batch_size.labels("clean").observe(len(events))
+        await asyncio.gather(*(self.handle(event) for event in events))
+
+    async def handle(self, event: faust.EventT[Any]) -> None:
+        runtime = self.runtime
+        message = event.message
+        runtime.metrics.messages_in.labels(message.topic).inc()
+        payload = event.value if isinstance(event.value, bytes) else None
+        trace_id = header_value(message.headers, TRACE_HEADER)
+        with runtime.progress.track(), runtime.metrics.timed("clean"):
+            try:
+                raw = loads(RawArticle, payload)
+            except PoisonMessage as exc:
+                await runtime.dead_letter(stage="decode", error=exc, payload=payload, key=event.key, event=event)
+                return
+            try:
+                result = await self.pool.clean(raw.html, raw.final_url, raw.feed_entry)
+            except CleaningError as exc:
+                await runtime.dead_letter(
+                    stage="clean", error=exc, payload=payload, key=event.key, event=event, trace_id=trace_id
+                )
+                return
+            duplicate_of = None
+            if not result.empty:
+                seen_at = result.published_at or datetime.now(UTC)
+                duplicate_of = self.dedup.add(raw.article_id, result.text, seen_at)
+            article = to_clean_article(raw, result, duplicate_of)
+            await runtime.publish(self.out, article.article_id, article, trace_id)
+            runtime.record_outcome(failed=False)
