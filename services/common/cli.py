@@ -84,6 +84,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     settings = ServiceSettings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
+    env.pop("NEWSWIRE_WEB__PORT", None)  # one port for three services would collide: each uses its default
     broker = None
     demo = None
     children: list[subprocess.Popen[bytes]] = []

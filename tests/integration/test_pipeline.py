@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import orjson
 import pytest
+from harness import Namespace, collect, produce, running_service, schema_errors, service_log
 
-from newswire.common.models import HttpFacts, RawArticle
+from newswire.common.models import PLOVER_TYPES, HttpFacts, RawArticle
 from newswire.common.serde import dumps
 from newswire.demo.server import SEED_ARTICLE_PATH, DemoSite, demo_feeds_yaml
-
-from harness import Namespace, collect, produce, running_service, schema_errors, service_log
 
 APPEAL = "This is the world we live in"
 
@@ -185,3 +188,38 @@ async def test_health_endpoints_report_progress_readiness_and_metrics(kafka_boot
             metrics = (await client.get(f"{base}/metrics")).text
             assert 'newswire_dead_letters_total{stage="decode"} 1.0' in metrics
             assert f'newswire_messages_in_total{{topic="{ns.topic("articles.raw")}"}} 1.0' in metrics
+
+
+async def test_sigterm_stops_a_service_gracefully(kafka_bootstrap: str, tmp_path: Path) -> None:
+    ns = Namespace(kafka_bootstrap, tmp_path)
+    with running_service("cleaner", ns) as cleaner:
+        base = f"http://127.0.0.1:{ns.ports['cleaner']}"
+        async with httpx.AsyncClient(timeout=5) as client:
+            for _ in range(120):
+                with contextlib.suppress(httpx.TransportError):
+                    if (await client.get(f"{base}/healthz")).status_code == 200:
+                        break
+                await asyncio.sleep(0.5)
+        cleaner.send_signal(signal.SIGTERM)
+        assert cleaner.wait(timeout=30) == 0, service_log(ns, "cleaner")
+
+
+def test_newswire_up_demo_prints_events(kafka_bootstrap: str, tmp_path: Path) -> None:
+    """The README's main job: `newswire up --demo` runs the pipeline and prints events as they arrive."""
+    ns = Namespace(kafka_bootstrap, tmp_path)
+    env = ns.env()
+    result = subprocess.run(
+        [sys.executable, "-m", "newswire", "up", "--demo", "--max-events", "3", "--duration", "240"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert len(lines) == 3, result.stdout + result.stderr[-4000:]
+    types = {line.split()[0] for line in lines}
+    assert types <= set(PLOVER_TYPES), lines
+    assert all(' | "' in line for line in lines), "each summary quotes its evidence"
+    assert "demo site at http://127.0.0.1:" in result.stderr
