@@ -117,3 +117,12 @@ def test_unknown_types_are_ignored(gazetteer: Gazetteer) -> None:
 )
 def test_boilerplate(text: str, expected: bool) -> None:
     assert is_boilerplate(text, has_entities=False) is expected
+
+
+def test_an_action_without_participants_is_not_an_event(gazetteer: Gazetteer) -> None:
+    # A classifier can mistake recipe steps for actions; nobody, nowhere and no toll means no event.
+    text = "Fry the remaining sage leaves in a little oil until crisp. Police arrested 14 people in Athens."
+    events = _assemble(text, ["ASSAULT", "COERCE"], gazetteer, locs=("Athens",))
+    assert [event.event_type for event in events] == ["COERCE"]
+    assert events[0].counts.arrested is not None
+    assert events[0].counts.arrested.value == 14

@@ -197,7 +197,7 @@ def assemble_events(
             drafts.append(draft)
 
     drafts = _carry_over_places(drafts, hints, unresolved)
-    merged = merge_drafts(drafts)
+    merged = [draft for draft in merge_drafts(drafts) if draft.has_participant()]
     return [_to_event(d, article_id, model, source_url, published_at) for d in merged]
 
 

@@ -40,6 +40,12 @@ class DraftEvent:
     def last_index(self) -> int:
         return max(self.sentence_index, self.last_sentence_index)
 
+    def has_participant(self) -> bool:
+        """Who did what to whom: an action with nobody, nowhere and no toll is not an event we can code
+        (a recipe's "fry the sage leaves" may still look like an action to the classifier)."""
+        has_counts = any((self.counts.killed, self.counts.injured, self.counts.arrested))
+        return has_counts or any(role is not None for role in (self.actor, self.target, self.location))
+
     def completeness(self) -> float:
         """Share of the roles an event should have that assembly could fill."""
         has_counts = any((self.counts.killed, self.counts.injured, self.counts.arrested))
