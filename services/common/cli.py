@@ -206,15 +206,16 @@ async def _follow(
 ) -> int:
     """Print a topic's messages. The start position is fixed before `on_ready` runs, so messages that the
     services started by `on_ready` produce right away are not missed."""
-    from aiokafka import AIOKafkaConsumer, TopicPartition
+    from aiokafka import AIOKafkaConsumer
 
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
-    await consumer.start()
-    partitions = [TopicPartition(topic, p) for p in sorted(await consumer.partitions_for_topic(topic) or [])]
-    if not partitions:
-        await consumer.stop()
+    from .kafka import missing_topics
+
+    if await missing_topics(bootstrap, [topic]):
         raise RuntimeError(f"topic {topic!r} does not exist")
-    consumer.assign(partitions)
+    # Without a group, a subscribed consumer is assigned every partition as soon as it starts.
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    partitions = sorted(consumer.assignment())
     if from_beginning:
         await consumer.seek_to_beginning(*partitions)
     else:
