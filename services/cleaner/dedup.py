@@ -175,6 +175,11 @@ class NearDuplicateIndex:
             self._lsh.remove(article_id)
         return len(stale)
 
+    def packed(self, article_id: str) -> list[Any] | None:
+        """One entry as `to_state()` stores it, for stores that persist entries one at a time."""
+        entry = self._entries.get(article_id)
+        return entry_state(entry) if entry is not None else None
+
     def to_state(self) -> dict[str, Any]:
         """JSON-serialisable: each entry is [epoch seconds, base64 signature, duplicate_of, shingle count]."""
         return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import faust
@@ -13,7 +13,7 @@ import faust
 from ..common.models import CleanArticle, RawArticle
 from ..common.runtime import TRACE_HEADER, ServiceRuntime, header_value
 from ..common.serde import PoisonMessage, loads
-from .dedup import NearDuplicateIndex, fingerprint
+from .dedup import fingerprint
 from .extract import CleaningError, CleanResult
 from .pool import CleaningPool
 
@@ -47,8 +47,14 @@ def to_clean_article(raw: RawArticle, result: CleanResult, duplicate_of: str | N
     )
 
 
+class DuplicateFinder(Protocol):
+    """What the handler needs of the near-duplicate state (`FingerprintStore` in the service)."""
+
+    async def add(self, article_id: str, text: str, at: datetime) -> str | None: ...
+
+
 class CleanerHandler:
-    def __init__(self, runtime: ServiceRuntime, pool: CleaningPool, out: faust.TopicT, dedup: NearDuplicateIndex):
+    def __init__(self, runtime: ServiceRuntime, pool: CleaningPool, out: faust.TopicT, dedup: DuplicateFinder):
         self.runtime = runtime
         self.pool = pool
         self.out = out
@@ -81,7 +87,8 @@ class CleanerHandler:
             duplicate_of = None
             if not result.empty:
                 seen_at = result.published_at or datetime.now(UTC)
-                duplicate_of = self.dedup.add(raw.article_id, result.text, seen_at)
+                # Waits for the shared index to be loaded, and for this article's entry to be stored.
+                duplicate_of = await self.dedup.add(raw.article_id, result.text, seen_at)
             article = to_clean_article(raw, result, duplicate_of)
             await runtime.publish(self.out, article.article_id, article, trace_id)
             runtime.record_outcome(failed=False)

@@ -8,10 +8,13 @@ import contextlib
 import gzip
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +41,7 @@ def _configure_logging(level: str) -> None:
     # The Kafka client narrates every metadata refresh at INFO; keep it for --log-level debug.
     if logging.getLogger().level > logging.DEBUG:
         logging.getLogger("aiokafka").setLevel(logging.WARNING)
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request
 
 
 # -- services ------------------------------------------------------------------------------------------
@@ -105,8 +109,15 @@ def cmd_up(args: argparse.Namespace) -> int:
             if running["running"] and running["bootstrap"]:
                 bootstrap = running["bootstrap"]  # started by `newswire broker start`: reuse, leave running
             else:
+                # The demo gets a throw-away broker: with the seen-table and the fingerprints of an earlier
+                # run, a second demo would code nothing (already fetched, or "syndicated copies").
+                broker_dir = (
+                    Path(tempfile.mkdtemp(prefix="kafka-demo-", dir=settings.data_dir))
+                    if args.demo
+                    else settings.data_dir / "kafka"
+                )
                 print("newswire: starting the local Kafka broker ...", file=sys.stderr, flush=True)
-                broker = LocalBroker(settings.data_dir / "kafka")
+                broker = LocalBroker(broker_dir)
                 bootstrap = broker.start()
             print(f"newswire: broker at {bootstrap}", file=sys.stderr, flush=True)
         env["NEWSWIRE_KAFKA__BOOTSTRAP_SERVERS"] = bootstrap
@@ -165,6 +176,8 @@ def cmd_up(args: argparse.Namespace) -> int:
             demo.stop()
         if broker is not None:
             broker.stop()
+            if args.demo:
+                shutil.rmtree(broker.data_dir, ignore_errors=True)
 
 
 def _event_summary(event: dict[str, Any]) -> str:
@@ -308,7 +321,11 @@ def _inputs(paths: Sequence[str], stdin: IO[str]) -> Iterator[dict[str, Any]]:
         path = Path(raw_path)
         if not path.is_file():
             raise SystemExit(f"newswire: no such file: {raw_path}")
-        content = _read_path(path)
+        try:
+            content = _read_path(path)
+        except (OSError, EOFError, zlib.error) as exc:  # e.g. a .gz that is not gzip
+            yield {"id": str(path), "error": f"unreadable: {exc}"}
+            continue
         key = "html" if _looks_like_html(path, content) else "text"
         yield {"id": str(path), key: content}
 
@@ -341,6 +358,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     failures = 0
     for item in _inputs(args.paths, sys.stdin):
         input_id = str(item["id"])
+        if "error" in item:
+            print(f"newswire: {input_id}: {item['error']}", file=sys.stderr)
+            failures += 1
+            continue
         published = _parse_date(item.get("published")) or default_published
         title = None
         text = item.get("text")
@@ -374,6 +395,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
     failures = 0
     for item in _inputs(args.paths, sys.stdin):
         input_id = str(item["id"])
+        if "error" in item:
+            print(orjson.dumps({"id": input_id, "error": item["error"]}).decode())
+            failures += 1
+            continue
         html = item.get("html", item.get("text", ""))
         try:
             result = clean_html(str(html), url=item.get("url"))
@@ -487,6 +512,9 @@ def build_parser() -> argparse.ArgumentParser:
     schemas.add_argument("action", choices=("export", "check"))
     schemas.add_argument("--dir", default="schemas")
 
+    feeds = sub.add_parser("feeds", help="check one feed, or print a running fetcher's feed health", add_help=False)
+    feeds.add_argument("feeds_args", nargs=argparse.REMAINDER)
+
     train = sub.add_parser("train", help="train the extractor's heads (see models/MODEL_CARD.md)", add_help=False)
     train.add_argument("train_args", nargs=argparse.REMAINDER)
 
@@ -496,19 +524,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # Commands with parsers of their own get their arguments untouched (so that their --help works).
+    if arguments[:1] == ["feeds"]:
+        from ..fetcher.cli import main as feeds_main
+
+        _configure_logging("warning")
+        return feeds_main(arguments[1:])
+    if arguments[:1] == ["train"]:
+        from ..extractor.training import main as train_main
+
+        _configure_logging(ServiceSettings().log_level)
+        return train_main(arguments[1:])
+    if arguments[:1] == ["demo-site"]:
+        from ..demo.server import main as demo_main
+
+        _configure_logging(ServiceSettings().log_level)
+        return demo_main(arguments[1:])
+    args = build_parser().parse_args(arguments)
     _configure_logging(args.log_level or ServiceSettings().log_level)
     command: str = args.command
     if command in SERVICE_NAMES:
         return run_service(command)
-    if command == "train":
-        from ..extractor.training import main as train_main
-
-        return train_main(list(args.train_args))
-    if command == "demo-site":
-        from ..demo.server import main as demo_main
-
-        return demo_main(list(args.demo_args))
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "up": cmd_up,
         "extract": cmd_extract,

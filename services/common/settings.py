@@ -21,6 +21,9 @@ class KafkaSettings(BaseModel):
     compression: str | None = Field(default="gzip", description="producer compression: HTML compresses ~5x")
     max_message_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     request_timeout_s: float = 90.0
+    session_timeout_s: float = Field(
+        default=20.0, ge=6, description="how long a silent (crashed) member keeps its partitions before a rebalance"
+    )
 
 
 class TopicNames(BaseModel):
@@ -32,9 +35,17 @@ class TopicNames(BaseModel):
     enriched: str = "articles.enriched"
     fetch_queue: str = "fetcher.urls"
     dlq_template: str = Field(default="{service}.dlq", description="dead-letter topic name of a service")
+    fingerprints_template: str = Field(
+        default="{app_prefix}-cleaner.fingerprints",
+        description="the cleaner's compacted near-duplicate state; named after the app prefix, like Faust's "
+        "changelogs, because it belongs to one deployment's cleaners",
+    )
 
     def dlq(self, service: str) -> str:
         return self.dlq_template.format(service=service)
+
+    def fingerprints(self, app_prefix: str) -> str:
+        return self.fingerprints_template.format(app_prefix=app_prefix)
 
 
 class WebSettings(BaseModel):

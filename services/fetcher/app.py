@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import faust
+import orjson
+from faust.web import Request, Response, View
 
 from ..common.resources import manage
 from ..common.runtime import ServiceRuntime
 from .feedsfile import load_feeds
-from .handlers import FeedPoller, PageFetcher
+from .handlers import FeedHealthCollector, FeedPoller, PageFetcher
 from .http import PoliteFetcher
 from .settings import FetcherSettings
 
@@ -29,16 +30,37 @@ def create_app(settings: FetcherSettings) -> ServiceRuntime:
     manage(app, "http-client", stop=fetcher.aclose)
 
     # Keyed like fetcher.urls and written through the producer's partitioner, so each entry lands in the
-    # changelog partition of the instance that owns the article.
+    # changelog partition of the instance that owns the article. The key type must be `bytes`: Faust
+    # derives the changelog's key serializer from `key_type` alone (a Schema's serializer is ignored),
+    # and any other type JSON-quotes the key, which hashes it to another partition; after a rebalance
+    # the new owner would then recover a seen-table without those articles and emit them again.
     seen = app.Table(
         "seen-articles",
         default=None,
         partitions=settings.kafka.partitions,
-        schema=faust.Schema(key_type=str, key_serializer="raw", value_serializer="json"),
+        key_type=bytes,
         use_partitioner=True,
     )
-    poller = FeedPoller(runtime, fetcher, feeds, queue_topic, options)
-    pages = PageFetcher(runtime, fetcher, raw_topic, seen, options)
+    # Only the group's leader polls, so that N instances do not poll every feed N times; when it goes,
+    # the next leader starts polling after the rebalance (its first polls are unconditional GETs).
+    poller = FeedPoller(runtime, fetcher, feeds, queue_topic, options, should_poll=app.is_leader)
+    runtime.metrics.registry.register(FeedHealthCollector(poller.schedule.all_health))
+    pages = PageFetcher(runtime, fetcher, raw_topic, seen, options, queue_topic=queue_topic)
+
+    @app.page("/feeds")
+    async def feed_health(view: View, request: Request) -> Response:
+        """What `newswire feeds status` prints. `polling` is false on an instance that is not the group's
+        leader: its figures are those of its time as leader, if any. `partitions` are the fetcher.urls
+        partitions this instance owns (and whose articles it de-duplicates)."""
+        queue_name = settings.topics.fetch_queue
+        owned = sorted(tp.partition for tp in app.consumer.assignment() if tp.topic == queue_name)
+        body = {
+            "service": runtime.service,
+            "polling": app.is_leader(),
+            "partitions": owned,
+            "feeds": poller.health(),
+        }
+        return view.bytes(orjson.dumps(body), content_type="application/json")
 
     async def poll_feeds() -> None:
         await poller.run()

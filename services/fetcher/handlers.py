@@ -4,32 +4,46 @@ Two stages joined by the `fetcher.urls` topic: the poller reads feeds and queues
 article_id; the page agent owns a key-partitioned, changelog-backed seen-table, so that however many
 fetcher instances run, and however often they restart, each article is fetched by exactly one owner and
 emitted once.
+
+A page whose rel=canonical names another URL is not emitted by the instance that fetched it: that
+instance cannot see the canonical id's entry in the seen-table (another instance may own it). It marks
+its own id as seen and re-queues the canonical URL keyed by the canonical id, so that the owner of that
+id decides, once, whether the article is new. The re-queued request carries a header saying so, which
+bounds the chain at one hop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
+import uuid
 from collections import OrderedDict
-from collections.abc import MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from datetime import UTC, datetime
 from typing import Any
 
 import faust
 import orjson
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
 
-from ..common.models import FeedEntry, FetchRequest, HttpFacts, RawArticle
-from ..common.runtime import TRACE_HEADER, ServiceRuntime, header_value
-from ..common.serde import PoisonMessage, loads
-from .feeds import FeedError, FeedItem, parse_feed
+from ..common.models import SCHEMA_VERSION, FeedEntry, FetchRequest, HttpFacts, RawArticle
+from ..common.runtime import TRACE_HEADER, VERSION_HEADER, ServiceRuntime, header_value
+from ..common.serde import PoisonMessage, dumps, loads
+from .feeds import FeedError, FeedItem, ParsedFeed, discover_feeds, parse_feed
 from .feedsfile import FeedConfig
-from .http import FetchError, PageResult, PoliteFetcher
+from .http import FeedResult, FetchError, PageResult, PoliteFetcher, decode_html
+from .schedule import FeedHealth, PollSchedule
 from .settings import FetcherOptions
-from .urls import article_id, canonicalize_url
+from .urls import article_id, canonicalize_url, page_canonical_url
 
 log = logging.getLogger(__name__)
+
+CANONICAL_OF_HEADER = "canonical_of"
+# A feed that keeps failing for a transient reason (timeouts, 503) is dead-lettered once it has failed
+# this many polls in a row; a permanent failure (404, malformed feed) is dead-lettered at once.
+TRANSIENT_FAILURES_BEFORE_DLQ = 3
 
 
 class RecentIds:
@@ -49,8 +63,56 @@ class RecentIds:
             self._ids.popitem(last=False)
         return True
 
+    def discard(self, key: str) -> None:
+        """Forget a key whose queueing failed, so that the next poll queues it again."""
+        self._ids.pop(key, None)
+
+
+class FeedFailure(Exception):
+    """One failed poll of a feed, with what the schedule and the dead-letter record need to know."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        stage: str,
+        permanent: bool,
+        url: str,
+        retries: int = 0,
+        retry_after: float | None = None,
+        error_class: str = "FeedError",
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.stage = stage
+        self.permanent = permanent
+        self.url = url
+        self.retries = retries
+        self.retry_after = retry_after
+        self.error_class = error_class
+
+    @classmethod
+    def from_fetch(cls, error: FetchError, *, url: str, retries_before: int = 0) -> FeedFailure:
+        return cls(
+            error.reason,
+            stage="feed-fetch",
+            permanent=error.permanent,
+            url=url,
+            retries=retries_before + error.retries,
+            retry_after=error.retry_after,
+            error_class=type(error).__name__,
+        )
+
+
+def should_dead_letter(failure: FeedFailure, consecutive_failures: int) -> bool:
+    """Whether this failure of a streak earns a DLQ record (the caller sends at most one per streak)."""
+    return failure.permanent or consecutive_failures >= TRANSIENT_FAILURES_BEFORE_DLQ
+
 
 class FeedPoller:
+    """Polls the feeds of the feeds file on their `PollSchedule`; only one fetcher instance (the consumer
+    group's leader, see `should_poll`) polls at a time, so N instances do not poll every feed N times."""
+
     def __init__(
         self,
         runtime: ServiceRuntime,
@@ -58,88 +120,174 @@ class FeedPoller:
         feeds: list[FeedConfig],
         queue_topic: faust.TopicT,
         options: FetcherOptions,
+        *,
+        schedule: PollSchedule | None = None,
+        should_poll: Callable[[], bool] = lambda: True,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.runtime = runtime
         self.fetcher = fetcher
-        self.feeds = feeds
+        self.feeds = {feed.name: feed for feed in feeds}
         self.queue_topic = queue_topic
         self.options = options
+        self.should_poll = should_poll
+        self.clock = clock
         self.recent = RecentIds()
-        self.validators: dict[str, tuple[str | None, str | None]] = {}
-        self.next_due: dict[str, float] = {feed.url: time.monotonic() for feed in feeds}
-        self.failures: dict[str, int] = {}
-        self.last_error: dict[str, str] = {}
+        # Wall-clock time: FeedHealth timestamps go to /metrics and `feeds status` as they are.
+        self.schedule = schedule or PollSchedule()
+        self.schedule.add_all(((feed.name, feed.url, feed.interval) for feed in feeds), now=clock())
+        self.discovered: dict[str, str] = {}  # feed name -> feed URL found on the page the feeds file names
+        self._dead_lettered: set[str] = set()  # feeds whose current failure streak already has a DLQ record
+
+    def feed_url(self, name: str) -> str:
+        return self.discovered.get(name, self.feeds[name].url)
+
+    def health(self) -> list[dict[str, Any]]:
+        """What `/feeds` serves: the schedule's health records plus where each feed is really read from."""
+        now = self.clock()
+        records = []
+        for health in self.schedule.all_health():
+            record = health.to_dict()
+            record["feed_url"] = self.feed_url(health.name)
+            due = self.schedule.next_due(health.name)
+            record["next_poll_in_s"] = None if due == float("inf") else max(0.0, due - now)
+            records.append(record)
+        return records
 
     async def run(self) -> None:
         semaphore = asyncio.Semaphore(self.options.feed_concurrency)
         running: set[asyncio.Task[None]] = set()
         while True:
             self.runtime.progress.heartbeat("feed-poller", max_silence_s=120)
-            now = time.monotonic()
-            for feed in self.feeds:
-                if self.next_due[feed.url] <= now:
-                    self.next_due[feed.url] = float("inf")  # not due again until this poll finishes
-                    task = asyncio.create_task(self._poll_guarded(feed, semaphore))
+            now = self.clock()
+            if self.should_poll():
+                for name in self.schedule.claim_due(now):
+                    task = asyncio.create_task(self._poll_guarded(self.feeds[name], semaphore))
                     running.add(task)
                     task.add_done_callback(running.discard)
-            await asyncio.sleep(max(0.05, min(1.0, min(self.next_due.values(), default=now + 1) - now)))
+            wait = self.schedule.seconds_until_next(now)
+            await asyncio.sleep(max(0.05, min(1.0, wait if wait is not None else 1.0)))
 
     async def _poll_guarded(self, feed: FeedConfig, semaphore: asyncio.Semaphore) -> None:
         async with semaphore:
             try:
                 await self.poll(feed)
-            except Exception as exc:
-                log.exception("poll of %s failed", feed.url)
-                self._schedule(feed, failed=True, error=f"{type(exc).__name__}: {exc}")
-
-    def _schedule(self, feed: FeedConfig, *, failed: bool, error: str | None = None) -> None:
-        """Next poll: the feed's interval with jitter; failing feeds back off exponentially (capped)."""
-        if failed:
-            self.failures[feed.url] = self.failures.get(feed.url, 0) + 1
-            self.last_error[feed.url] = error or "unknown"
-        else:
-            self.failures[feed.url] = 0
-        delay = feed.interval * (2 ** min(self.failures[feed.url], 6))
-        delay = min(delay, max(feed.interval, 6 * 3600))
-        self.next_due[feed.url] = time.monotonic() + delay * random.uniform(0.9, 1.1)
+            except Exception as exc:  # a bug must not stop this feed's schedule for good
+                log.exception("poll of feed %s failed", feed.name)
+                self.schedule.record_failure(feed.name, now=self.clock(), reason=f"{type(exc).__name__}: {exc}")
 
     async def poll(self, feed: FeedConfig) -> int:
         """Poll one feed and queue its new entries; returns how many were queued."""
-        etag, modified = self.validators.get(feed.url, (None, None))
-        with self.runtime.metrics.timed("feed"):
-            try:
-                result = await self.fetcher.fetch_feed(feed.url, etag=etag, last_modified=modified)
-            except FetchError as exc:
-                await self._feed_failed(feed, exc, stage="feed-fetch", payload=None)
-                return 0
-        if result.not_modified:
-            self._schedule(feed, failed=False)
-            return 0
-        self.validators[feed.url] = (result.etag, result.last_modified)
         try:
-            parsed = parse_feed(result.body, url=feed.url, content_type=result.content_type)
-        except FeedError as exc:
-            await self._feed_failed(feed, exc, stage="feed-parse", payload=result.body)
+            with self.runtime.metrics.timed("feed"):
+                result, parsed, retries = await self._read(feed)
+        except FeedFailure as failure:
+            self._count_retries("feed", failure.retries)
+            await self._failed(feed, failure)
+            return 0
+        self._count_retries("feed", retries)
+        self._dead_lettered.discard(feed.name)
+        if parsed is None:  # 304: the feed did not change
+            self.schedule.record_success(
+                feed.name, now=self.clock(), items=0, new_items=0, not_modified=True, retries=retries
+            )
+            self.runtime.record_outcome(failed=False)
             return 0
         queued = 0
         for item in parsed.entries[: self.options.max_entries_per_poll]:
             if await self._queue(feed, item):
                 queued += 1
-        self._schedule(feed, failed=False)
+        self.schedule.record_success(
+            feed.name,
+            now=self.clock(),
+            items=len(parsed.entries),
+            new_items=queued,
+            retries=retries,
+            etag=result.etag,
+            last_modified=result.last_modified,
+        )
+        self.runtime.record_outcome(failed=False)
         return queued
 
-    async def _feed_failed(self, feed: FeedConfig, exc: Exception, *, stage: str, payload: bytes | None) -> None:
-        first_of_streak = self.failures.get(feed.url, 0) == 0
-        self._schedule(feed, failed=True, error=str(exc))
-        if first_of_streak:  # one dead letter per failure streak, not one per poll
-            body = payload if payload is not None else orjson.dumps(feed.model_dump(mode="json"))
-            await self.runtime.dead_letter(stage=stage, error=exc, payload=body, key=feed.url)
+    async def _read(self, feed: FeedConfig) -> tuple[FeedResult, ParsedFeed | None, int]:
+        """Fetch (conditionally) and parse the feed; a page instead of a feed is searched for its feed,
+        which is then remembered. Returns (result, parsed or None when unchanged, retries)."""
+        url = self.feed_url(feed.name)
+        etag, last_modified = self.schedule.validators(feed.name)
+        result = await self._fetch_feed(url, etag=etag, last_modified=last_modified)
+        if result.not_modified:
+            return result, None, result.retries
+        try:
+            return (
+                result,
+                parse_feed(result.body, url=result.final_url, content_type=result.content_type),
+                result.retries,
+            )
+        except FeedError as exc:
+            if not exc.html_page or feed.name in self.discovered:
+                retries = result.retries
+                raise FeedFailure(exc.reason, stage="feed-parse", permanent=True, url=url, retries=retries) from None
+            page_text, _ = decode_html(result.body, result.content_type)
+        found = discover_feeds(page_text, result.final_url)
+        if not found:
+            reason = "not a feed: the page advertises no feed (<link rel=alternate>)"
+            raise FeedFailure(reason, stage="feed-discovery", permanent=True, url=url, retries=result.retries)
+        log.info("feed %s: %s is a page; reading its feed %s", feed.name, url, found[0])
+        self.discovered[feed.name] = found[0]
+        feed_result = await self._fetch_feed(found[0], retries_before=result.retries)
+        retries = result.retries + feed_result.retries
+        try:
+            parsed = parse_feed(feed_result.body, url=feed_result.final_url, content_type=feed_result.content_type)
+        except FeedError as exc:
+            raise FeedFailure(exc.reason, stage="feed-parse", permanent=True, url=found[0], retries=retries) from None
+        return feed_result, parsed, retries
+
+    async def _fetch_feed(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None, retries_before: int = 0
+    ) -> FeedResult:
+        try:
+            return await self.fetcher.fetch_feed(url, etag=etag, last_modified=last_modified)
+        except FetchError as exc:
+            raise FeedFailure.from_fetch(exc, url=url, retries_before=retries_before) from None
+
+    def _count_retries(self, stage: str, retries: int) -> None:
+        if retries:
+            self.runtime.metrics.retries.labels(stage).inc(retries)
+
+    async def _failed(self, feed: FeedConfig, failure: FeedFailure) -> None:
+        health = self.schedule.health(feed.name)
+        self.schedule.record_failure(
+            feed.name,
+            now=self.clock(),
+            reason=failure.reason,
+            permanent=failure.permanent,
+            retries=failure.retries,
+            retry_after=failure.retry_after,
+        )
+        if failure.permanent and feed.name in self.discovered:
+            del self.discovered[feed.name]  # the site may have moved its feed: look again next time
+        log.info("feed %s (%s) failed: %s", feed.name, failure.url, failure.reason)
+        if feed.name in self._dead_lettered or not should_dead_letter(failure, health.consecutive_failures):
+            return
+        self._dead_lettered.add(feed.name)
+        payload = orjson.dumps(
+            {
+                "feed": feed.model_dump(mode="json"),
+                "fetched_url": failure.url,
+                "permanent": failure.permanent,
+                "consecutive_failures": health.consecutive_failures,
+            }
+        )
+        error = FeedError(f"{failure.url}: {failure.reason}")
+        await self.runtime.dead_letter(
+            stage=failure.stage, error=error, payload=payload, key=feed.name, attempts=failure.retries + 1
+        )
 
     async def _queue(self, feed: FeedConfig, item: FeedItem) -> bool:
         try:
             canonical = canonicalize_url(item.url)
         except ValueError as exc:
-            log.info("skipping entry with bad URL %r in %s: %s", item.url, feed.url, exc)
+            log.info("skipping entry with bad URL %r in %s: %s", item.url, feed.name, exc)
             return False
         key = article_id(canonical)
         if not self.recent.add_if_new(key):
@@ -149,7 +297,7 @@ class FeedPoller:
             url=item.url,
             canonical_url=canonical,
             feed_entry=FeedEntry(
-                feed_url=feed.url,
+                feed_url=self.feed_url(feed.name),
                 feed_name=feed.name,
                 title=item.title,
                 summary=item.summary,
@@ -160,7 +308,11 @@ class FeedPoller:
             ),
             queued_at=datetime.now(UTC),
         )
-        await self.runtime.publish(self.queue_topic, key, request)
+        try:
+            await self.runtime.publish(self.queue_topic, key, request)
+        except BaseException:
+            self.recent.discard(key)
+            raise
         return True
 
 
@@ -170,17 +322,22 @@ class PageFetcher:
         runtime: ServiceRuntime,
         fetcher: PoliteFetcher,
         raw_topic: faust.TopicT,
-        seen: MutableMapping[str, Any],
+        seen: MutableMapping[bytes, Any],
         options: FetcherOptions,
+        queue_topic: faust.TopicT | None = None,
     ) -> None:
         self.runtime = runtime
         self.fetcher = fetcher
         self.raw_topic = raw_topic
+        self.queue_topic = queue_topic
         self.seen = seen
         self.options = options
+        # Ids being fetched by this instance right now: a batch may hold the same id twice (two feeds
+        # list one article), and the seen-table is written only once the first copy is emitted.
+        self.inflight: set[str] = set()
 
     def already_fetched(self, key: str, now: float) -> bool:
-        first_seen = self.seen.get(key)
+        first_seen = self.seen.get(key.encode())
         return first_seen is not None and now - float(first_seen) < self.options.seen_ttl_days * 86400
 
     async def handle_batch(self, events: list[faust.EventT[Any]]) -> None:
@@ -192,29 +349,92 @@ class PageFetcher:
         runtime.metrics.messages_in.labels(event.message.topic).inc()
         payload = event.value if isinstance(event.value, bytes) else None
         trace_id = header_value(event.message.headers, TRACE_HEADER)
+        forwarded = header_value(event.message.headers, CANONICAL_OF_HEADER) is not None
         with runtime.progress.track():
             try:
                 request = loads(FetchRequest, payload)
             except PoisonMessage as exc:
                 await runtime.dead_letter(stage="decode", error=exc, payload=payload, key=event.key, event=event)
                 return
-            if self.already_fetched(request.article_id, time.time()):
+            key = request.article_id
+            if key in self.inflight or self.already_fetched(key, time.time()):
                 return
+            self.inflight.add(key)
             try:
-                with runtime.metrics.timed("page"):
-                    page = await self.fetcher.fetch_page(request.url)
-            except FetchError as exc:
-                await runtime.dead_letter(
-                    stage="page-fetch", error=exc, payload=payload, key=event.key, event=event, trace_id=trace_id
-                )
-                self.seen[request.article_id] = time.time()  # a page that failed for good is not retried
-                return
-            article = raw_article(request, page)
-            await runtime.publish(self.raw_topic, article.article_id, article, trace_id)
-            # Marked only after the broker acknowledged the article: a crash in between re-fetches
-            # (at-least-once) and the downstream ids stay the same.
-            self.seen[request.article_id] = time.time()
+                await self._fetch_and_emit(request, event, payload, trace_id, forwarded=forwarded)
+            finally:
+                self.inflight.discard(key)
+
+    async def _fetch_and_emit(
+        self,
+        request: FetchRequest,
+        event: faust.EventT[Any],
+        payload: bytes | None,
+        trace_id: str | None,
+        *,
+        forwarded: bool,
+    ) -> None:
+        runtime = self.runtime
+        key = request.article_id
+        try:
+            with runtime.metrics.timed("page"):
+                page = await self.fetcher.fetch_page(request.url)
+        except FetchError as exc:
+            if exc.retries:
+                runtime.metrics.retries.labels("page").inc(exc.retries)
+            await runtime.dead_letter(
+                stage="page-fetch",
+                error=exc,
+                payload=payload,
+                key=event.key,
+                event=event,
+                attempts=exc.retries + 1,
+                trace_id=trace_id,
+            )
+            await self._mark_seen(key)  # a page that failed is not fetched again: one DLQ record per page
+            return
+        if page.retries:
+            runtime.metrics.retries.labels("page").inc(page.retries)
+        canonical = page_canonical_url(page.text, page.final_url)
+        canonical_id = article_id(canonical)
+        if canonical_id != key and not forwarded and self.queue_topic is not None:
+            await self._forward(request, canonical, canonical_id, trace_id)
+            await self._mark_seen(key)
             runtime.record_outcome(failed=False)
+            return
+        article = raw_article(request, page)
+        await runtime.publish(self.raw_topic, article.article_id, article, trace_id)
+        # Marked only after the broker acknowledged the article: a crash in between re-fetches
+        # (at-least-once) and the downstream ids stay the same.
+        await self._mark_seen(key)
+        runtime.record_outcome(failed=False)
+
+    async def _mark_seen(self, key: str) -> None:
+        """Remember `key` and wait until its changelog entry is on the broker, so that a crash (kill -9)
+        right after emitting leaves a window of one broker round trip, not one producer-buffer flush."""
+        self.seen[key.encode()] = time.time()
+        await self.runtime.app.producer.flush()
+
+    async def _forward(self, request: FetchRequest, canonical: str, canonical_id: str, trace_id: str | None) -> None:
+        """Hand the article to the owner of its canonical id (see the module docstring)."""
+        assert self.queue_topic is not None
+        forwarded = request.model_copy(
+            update={
+                "article_id": canonical_id,
+                "url": canonical,
+                "canonical_url": canonical,
+                "queued_at": datetime.now(UTC),
+            }
+        )
+        headers = [
+            (VERSION_HEADER, str(SCHEMA_VERSION).encode()),
+            (TRACE_HEADER, (trace_id or uuid.uuid4().hex).encode()),
+            (CANONICAL_OF_HEADER, request.article_id.encode()),
+        ]
+        log.debug("%s declares canonical %s; forwarding to its owner", request.url, canonical)
+        pending = await self.queue_topic.send(key=canonical_id.encode(), value=dumps(forwarded), headers=headers)
+        await pending
+        self.runtime.metrics.messages_out.labels(self.queue_topic.get_topic_name()).inc()
 
     def expire(self, now: float) -> int:
         ttl = self.options.seen_ttl_days * 86400
@@ -222,6 +442,50 @@ class PageFetcher:
         for key in expired:
             del self.seen[key]
         return len(expired)
+
+
+class FeedHealthCollector(Collector):
+    """Per-feed health for `/metrics`, read from the schedule at scrape time. Labelled by feed name
+    only, so the series are bounded by the feeds file."""
+
+    def __init__(self, health: Callable[[], Iterable[FeedHealth]]) -> None:
+        self._health = health
+
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+        feeds = list(self._health())
+        counters = {
+            "polls": ("newswire_feed_polls_total", "Polls of the feed"),
+            "failures": ("newswire_feed_failures_total", "Failed polls of the feed"),
+            "not_modified": ("newswire_feed_not_modified_total", "Polls answered 304 Not Modified"),
+            "items_total": ("newswire_feed_new_items_total", "Entries queued for fetching"),
+            "retries": ("newswire_feed_retries_total", "Transient failures retried while polling"),
+        }
+        for attribute, (name, documentation) in counters.items():
+            counter = CounterMetricFamily(name.removesuffix("_total"), documentation, labels=["feed"])
+            for health in feeds:
+                counter.add_metric([health.name], float(getattr(health, attribute)))
+            yield counter
+        gauges: dict[str, tuple[str, Callable[[FeedHealth], float | None]]] = {
+            "newswire_feed_items_last_poll": ("Entries in the feed at the last poll", lambda h: h.items_last_poll),
+            "newswire_feed_new_items_last_poll": ("New entries at the last poll", lambda h: h.new_items_last_poll),
+            "newswire_feed_not_modified_ratio": ("Share of polls answered 304", lambda h: h.not_modified_share),
+            "newswire_feed_consecutive_failures": ("Failed polls in a row", lambda h: h.consecutive_failures),
+            "newswire_feed_last_success_timestamp_seconds": (
+                "Unix time of the last good poll",
+                lambda h: h.last_success,
+            ),
+            "newswire_feed_last_error_timestamp_seconds": (
+                "Unix time of the last failed poll",
+                lambda h: h.last_error_at,
+            ),
+        }
+        for name, (documentation, value_of) in gauges.items():
+            gauge = GaugeMetricFamily(name, documentation, labels=["feed"])
+            for health in feeds:
+                value = value_of(health)
+                if value is not None:
+                    gauge.add_metric([health.name], float(value))
+            yield gauge
 
 
 def raw_article(request: FetchRequest, page: PageResult) -> RawArticle:

@@ -180,7 +180,7 @@ async def test_health_endpoints_report_progress_readiness_and_metrics(kafka_boot
                 assert cleaner.poll() is None, service_log(ns, "cleaner")
                 await asyncio.sleep(0.5)
             assert ready is not None and ready.status_code == 200, service_log(ns, "cleaner")
-            assert ready.json()["checks"] == {"broker": None}
+            assert ready.json()["checks"] == {"broker": None, "dedup": None}
             await produce(kafka_bootstrap, ns.topic("articles.raw"), [(b"k", b"[]")])
             await collect(kafka_bootstrap, ns.dlq("cleaner"), until=lambda v: len(v) >= 1, timeout_s=60)
             health = await client.get(f"{base}/healthz")

@@ -4,6 +4,7 @@ import gzip
 import io
 from pathlib import Path
 
+import orjson
 import pytest
 
 from newswire.common.cli import _event_summary, _inputs, build_parser, main
@@ -78,3 +79,18 @@ def test_commands_without_a_broker_fail_with_one_line(
     err = capsys.readouterr().err
     assert "NEWSWIRE_KAFKA__BOOTSTRAP_SERVERS is not set" in err
     assert "Traceback" not in err
+
+
+def test_an_unreadable_input_is_reported_and_the_rest_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = tmp_path / "fake.html.gz"
+    fake.write_bytes(b"<html>not gzip at all</html>")
+    good = tmp_path / "good.html"
+    good.write_text("<html><head><title>T</title></head><body><article>" + "<p>Word " * 40 + "</article></body></html>")
+    assert main(["clean", str(fake), str(good)]) == 1
+    lines = [orjson.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert lines[0]["id"] == str(fake)
+    assert lines[0]["error"].startswith("unreadable:")
+    assert lines[1]["id"] == str(good)
+    assert "error" not in lines[1]

@@ -1,0 +1,269 @@
+"""The feed poller against real HTTP servers on 127.0.0.1, with Kafka replaced by a recorder: conditional
+GETs, discovery, Retry-After, retries counted, and one dead letter per failure streak."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import AsyncIterator, Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import faust
+import pytest
+from prometheus_client import generate_latest
+from pydantic import BaseModel
+
+from newswire.common.dlq import dead_letter
+from newswire.common.models import DeadLetter, FetchRequest
+from newswire.common.runtime import ServiceRuntime
+from newswire.fetcher.feedsfile import FeedConfig
+from newswire.fetcher.handlers import FeedFailure, FeedHealthCollector, FeedPoller, should_dead_letter
+from newswire.fetcher.http import FetchPolicy, PoliteFetcher
+from newswire.fetcher.schedule import PollSchedule
+from newswire.fetcher.settings import FetcherOptions, FetcherSettings
+
+Reply = tuple[int, dict[str, str], bytes]
+
+
+class Server:
+    def __init__(self, routes: dict[str, Callable[[BaseHTTPRequestHandler], Reply]]) -> None:
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                outer.requests.append((self.path, dict(self.headers)))
+                route = routes.get(self.path)
+                status, headers, body = route(self) if route else (404, {}, b"")
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def paths(self, path: str) -> list[dict[str, str]]:
+        return [headers for requested, headers in self.requests if requested == path]
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class RecordingRuntime(ServiceRuntime):
+    """A real runtime (metrics, progress, DLQ records) whose sends land in lists instead of Kafka."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        settings = FetcherSettings(kafka={"bootstrap_servers": "127.0.0.1:9"}, data_dir=tmp_path)
+        super().__init__("fetcher", settings, 6061)
+        self.published: list[tuple[str, BaseModel]] = []
+        self.dead: list[DeadLetter] = []
+        self.broker_down = False
+
+    async def publish(self, topic: faust.TopicT, key: str, message: BaseModel, trace_id: str | None = None) -> None:
+        if self.broker_down:
+            raise ConnectionError("broker unreachable")
+        self.published.append((key, message))
+
+    async def dead_letter(self, *, stage: str, error: BaseException | str, payload: bytes | None, **kw: Any) -> None:
+        self.dead.append(dead_letter(stage=stage, error=error, payload=payload, key=kw.get("key")))
+
+
+RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+<item><title>One</title><link>https://news.example/one?utm_source=rss</link></item>
+<item><title>Two</title><link>https://news.example/two</link></item></channel></rss>"""
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def make_poller(
+    tmp_path: Path, clock: Clock
+) -> AsyncIterator[Callable[..., tuple[FeedPoller, RecordingRuntime]]]:
+    fetchers: list[PoliteFetcher] = []
+
+    def build(url: str, **policy: Any) -> tuple[FeedPoller, RecordingRuntime]:
+        runtime = RecordingRuntime(tmp_path)
+        settings = {"allow_private": ["127.0.0.1/32"], "per_host_delay": 0, "backoff_base": 0.01, **policy}
+        fetcher = PoliteFetcher(FetchPolicy(**settings))
+        fetchers.append(fetcher)
+        feed = FeedConfig(name="f", url=url, interval=60)
+        schedule = PollSchedule(rng=random.Random(1))
+        topic = runtime.topic("q")
+        return FeedPoller(runtime, fetcher, [feed], topic, FetcherOptions(), schedule=schedule, clock=clock), runtime
+
+    yield build
+    for fetcher in fetchers:
+        await fetcher.aclose()
+
+
+async def test_a_second_poll_is_conditional_and_an_unchanged_feed_costs_a_304(make_poller: Any) -> None:
+    def feed(handler: BaseHTTPRequestHandler) -> Reply:
+        if handler.headers.get("If-None-Match") == '"v1"':
+            return 304, {}, b""
+        return 200, {"Content-Type": "application/rss+xml", "ETag": '"v1"'}, RSS
+
+    server = Server({"/feed.xml": feed})
+    try:
+        poller, runtime = make_poller(f"{server.base}/feed.xml")
+        feed_config = poller.feeds["f"]
+        assert await poller.poll(feed_config) == 2
+        assert await poller.poll(feed_config) == 0
+        assert [h.get("If-None-Match") for h in server.paths("/feed.xml")] == [None, '"v1"']
+        health = poller.schedule.health("f")
+        assert (health.polls, health.not_modified, health.items_total) == (2, 1, 2)
+        requests = [message for _, message in runtime.published]
+        assert all(isinstance(m, FetchRequest) for m in requests)
+        assert [m.canonical_url for m in requests if isinstance(m, FetchRequest)] == [
+            "https://news.example/one",
+            "https://news.example/two",
+        ]
+    finally:
+        server.close()
+
+
+async def test_a_page_in_the_feeds_file_is_read_through_the_feed_it_advertises(make_poller: Any) -> None:
+    page = b'<html><head><link rel="alternate" type="application/rss+xml" href="/news/rss"></head></html>'
+    server = Server(
+        {
+            "/": lambda h: (200, {"Content-Type": "text/html"}, page),
+            "/news/rss": lambda h: (200, {"Content-Type": "application/rss+xml"}, RSS),
+        }
+    )
+    try:
+        poller, runtime = make_poller(f"{server.base}/")
+        assert await poller.poll(poller.feeds["f"]) == 2
+        assert poller.feed_url("f") == f"{server.base}/news/rss"
+        await poller.poll(poller.feeds["f"])
+        assert len(server.paths("/")) == 1 and len(server.paths("/news/rss")) == 2
+        assert poller.health()[0]["feed_url"] == f"{server.base}/news/rss"
+        assert runtime.dead == []
+    finally:
+        server.close()
+
+
+async def test_a_page_without_a_feed_is_dead_lettered_with_the_reason(make_poller: Any) -> None:
+    server = Server({"/": lambda h: (200, {"Content-Type": "text/html"}, b"<html><body>hi</body></html>")})
+    try:
+        poller, runtime = make_poller(f"{server.base}/")
+        assert await poller.poll(poller.feeds["f"]) == 0
+        assert [(d.stage, d.key) for d in runtime.dead] == [("feed-discovery", "f")]
+        assert "advertises no feed" in runtime.dead[0].error_message
+    finally:
+        server.close()
+
+
+async def test_one_dead_letter_per_failure_streak(make_poller: Any, clock: Clock) -> None:
+    state = {"broken": True}
+
+    def feed(handler: BaseHTTPRequestHandler) -> Reply:
+        body = b"<rss version='2.0'><channel><title>x</title><<" if state["broken"] else RSS
+        return 200, {"Content-Type": "application/rss+xml"}, body
+
+    server = Server({"/feed.xml": feed})
+    try:
+        poller, runtime = make_poller(f"{server.base}/feed.xml")
+        feed_config = poller.feeds["f"]
+        delays = []
+        for _ in range(3):
+            clock.now += 1
+            await poller.poll(feed_config)
+            delays.append(poller.schedule.next_due("f") - clock.now)
+        assert len(runtime.dead) == 1 and runtime.dead[0].stage == "feed-parse"
+        assert "malformed feed" in runtime.dead[0].error_message
+        assert delays == sorted(delays) and delays[-1] > 2 * delays[0], "failures back off"
+        state["broken"] = False
+        await poller.poll(feed_config)
+        state["broken"] = True
+        await poller.poll(feed_config)
+        assert len(runtime.dead) == 2, "a new streak after a success gets its own record"
+    finally:
+        server.close()
+
+
+async def test_retry_after_and_retries_are_accounted(make_poller: Any, clock: Clock) -> None:
+    calls = {"n": 0}
+
+    def flaky(handler: BaseHTTPRequestHandler) -> Reply:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            return 503, {"Retry-After": "0"}, b""
+        return 200, {"Content-Type": "application/rss+xml"}, RSS
+
+    server = Server({"/flaky.xml": flaky, "/busy.xml": lambda h: (429, {"Retry-After": "7200"}, b"")})
+    try:
+        poller, runtime = make_poller(f"{server.base}/flaky.xml", max_retries=1)
+        assert await poller.poll(poller.feeds["f"]) == 2
+        assert runtime.metrics.registry.get_sample_value("newswire_retries_total", {"stage": "feed"}) == 1
+        assert poller.schedule.health("f").retries == 1
+
+        busy, busy_runtime = make_poller(f"{server.base}/busy.xml", max_retries=1, retry_after_max=60)
+        await busy.poll(busy.feeds["f"])
+        assert busy.schedule.next_due("f") - clock.now >= 7200 * 0.9, "Retry-After beyond the interval is honoured"
+        health = busy.schedule.health("f")
+        assert health.consecutive_failures == 1 and not health.last_error_permanent
+        assert busy_runtime.dead == [], "one transient failure is not yet a dead letter"
+    finally:
+        server.close()
+
+
+async def test_entries_whose_queueing_failed_are_queued_at_the_next_poll(make_poller: Any) -> None:
+    server = Server({"/feed.xml": lambda h: (200, {"Content-Type": "application/rss+xml"}, RSS)})
+    try:
+        poller, runtime = make_poller(f"{server.base}/feed.xml")
+        runtime.broker_down = True
+        with pytest.raises(ConnectionError):
+            await poller.poll(poller.feeds["f"])
+        runtime.broker_down = False
+        assert await poller.poll(poller.feeds["f"]) == 2
+        assert await poller.poll(poller.feeds["f"]) == 0, "queued once, not at every poll"
+    finally:
+        server.close()
+
+
+def test_dead_letter_policy() -> None:
+    transient = FeedFailure("timeout", stage="feed-fetch", permanent=False, url="https://x.example/")
+    permanent = FeedFailure("HTTP 404", stage="feed-fetch", permanent=True, url="https://x.example/")
+    assert should_dead_letter(permanent, 1)
+    assert not should_dead_letter(transient, 2)
+    assert should_dead_letter(transient, 3)
+
+
+def test_feed_health_is_exported_per_feed(tmp_path: Path) -> None:
+    schedule = PollSchedule()
+    schedule.add("bbc", "https://bbc.example/rss", 60, now=0)
+    schedule.add("dw", "https://dw.example/rss", 60, now=0)
+    schedule.record_success("bbc", now=100, items=5, new_items=3, retries=2)
+    schedule.record_success("bbc", now=200, items=5, new_items=0, not_modified=True)
+    schedule.record_failure("dw", now=150, reason="HTTP 500")
+    runtime = RecordingRuntime(tmp_path)
+    runtime.metrics.registry.register(FeedHealthCollector(schedule.all_health))
+    text = generate_latest(runtime.metrics.registry).decode()
+    assert 'newswire_feed_polls_total{feed="bbc"} 2.0' in text
+    assert 'newswire_feed_not_modified_ratio{feed="bbc"} 0.5' in text
+    assert 'newswire_feed_retries_total{feed="bbc"} 2.0' in text
+    assert 'newswire_feed_new_items_total{feed="bbc"} 3.0' in text
+    assert 'newswire_feed_last_success_timestamp_seconds{feed="bbc"} 200.0' in text
+    assert 'newswire_feed_last_error_timestamp_seconds{feed="dw"} 150.0' in text
+    assert 'newswire_feed_consecutive_failures{feed="dw"} 1.0' in text
+    assert 'newswire_feed_last_success_timestamp_seconds{feed="dw"}' not in text, "never succeeded: no sample"
