@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -29,6 +28,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer
 
 from newswire.common.broker import LocalBroker
+from newswire.common.processes import terminate_all
 from newswire.demo.server import DemoSite, demo_feeds_yaml
 
 
@@ -154,13 +154,7 @@ def main() -> int:
                     f"   (n={len(deltas)})"
                 )
     finally:
-        for child in children:
-            child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        terminate_all(children)
         if broker is not None:
             broker.stop()
     return 0

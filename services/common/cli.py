@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 import orjson
 
 from .ids import stable_id
+from .processes import terminate_all
 from .settings import ServiceSettings
 
 if TYPE_CHECKING:
@@ -164,14 +165,7 @@ def cmd_up(args: argparse.Namespace) -> int:
             return 1
         return 0
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        terminate_all(children)
         if demo is not None:
             demo.stop()
         if broker is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from newswire.common.processes import terminate_all
 from newswire.common.schemas import validate_message
 
 
@@ -78,13 +78,7 @@ def running_service(name: str, ns: Namespace, **extra_env: str) -> Iterator[subp
         try:
             yield process
         finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            terminate_all([process])
 
 
 def service_log(ns: Namespace, name: str) -> str:
