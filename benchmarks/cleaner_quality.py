@@ -31,9 +31,9 @@ def ours(html: str, url: str) -> str:
         return ""
 
 
-def plain(**options: bool) -> Callable[[str, str], str]:
+def plain(favor_precision: bool = False) -> Callable[[str, str], str]:
     def run(html: str, url: str) -> str:
-        return trafilatura.extract(html, url=url or None, **options) or ""
+        return trafilatura.extract(html, url=url or None, favor_precision=favor_precision) or ""
 
     return run
 
@@ -54,7 +54,7 @@ def date_check(pages: list[tuple[str, str, str, str]]) -> None:
         except CleaningError:
             total["error"] += 1
             continue
-        source = result.published_source
+        source: str = result.published_source
         total[source] += 1
         if result.published_at and abs((result.published_at.date() - url_date).days) <= 1:
             right[source] += 1

@@ -46,7 +46,7 @@ opposition to enter a dialogue with the government rather than seek sanctions at
 
 def partition_of(key: str) -> int:
     """Where the producer's default partitioner puts the key (and so which cleaner instance gets it)."""
-    return (murmur2(key.encode()) & 0x7FFFFFFF) % PARTITIONS
+    return int(murmur2(key.encode()) & 0x7FFFFFFF) % PARTITIONS
 
 
 def article_id(url: str, partition: int | None = None) -> str:

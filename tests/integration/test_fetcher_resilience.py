@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx
 import orjson
@@ -122,7 +123,7 @@ async def get_json(url: str, timeout_s: float, ready: Callable[[dict[str, object
     return body
 
 
-def _feed(body: dict[str, object], name: str) -> dict[str, object]:
+def _feed(body: dict[str, object], name: str) -> dict[str, Any]:
     feeds = body.get("feeds")
     assert isinstance(feeds, list)
     return next((feed for feed in feeds if feed["name"] == name), {})
@@ -163,7 +164,10 @@ async def test_a_malformed_feed_is_dead_lettered_once_and_the_other_feeds_go_on(
             encoding="utf-8",
         )
         with running_service("fetcher", ns, **fetcher_env(feeds_file)) as fetcher:
-            alive = lambda: fetcher.poll() is None  # noqa: E731
+
+            def alive() -> bool:
+                return fetcher.poll() is None
+
             raw = await collect(kafka_bootstrap, ns.topic("articles.raw"), lambda v: len(v) >= 5, 60, alive)
             log = service_log(ns, "fetcher")
             assert sorted(orjson.loads(v)["url"] for v in raw) == sorted(good_links + site_links), log
@@ -293,9 +297,11 @@ async def test_b_two_instances_and_restarts_never_emit_an_article_twice(
             with running_service("fetcher", ns_b, **env) as second:
                 # Both instances must have fetched pages (the group has split the partitions) before one goes.
                 health = await get_json(
-                    f"http://127.0.0.1:{ns_b.ports['fetcher']}/healthz", 45, lambda b: int(b.get("completed", 0)) > 0
+                    f"http://127.0.0.1:{ns_b.ports['fetcher']}/healthz",
+                    45,
+                    lambda b: int(str(b.get("completed", 0))) > 0,
                 )
-                assert int(health.get("completed", 0)) > 0, logs()
+                assert int(str(health.get("completed", 0))) > 0, logs()
                 await until(10, 40)
                 # Stop the instance that polls, so that polling moves over and the new poller queues the
                 # entries already fetched once more: the seen-table must catch every one of them.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from newswire.fetcher.app import create_app
 from newswire.fetcher.handlers import PageFetcher, RecentIds
@@ -52,7 +53,7 @@ def test_the_seen_table_changelog_is_keyed_with_the_same_bytes_as_fetcher_urls(t
         kafka={"bootstrap_servers": "127.0.0.1:9"}, data_dir=tmp_path, fetcher={"feeds_file": feeds}
     )
     app = create_app(settings).app
-    table = app.tables["seen-articles"]
+    table: Any = app.tables["seen-articles"]
     key = "ab" * 32
     changelog_key = app.serializers.dumps_key(table.key_type, key.encode(), serializer=table.key_serializer)
     assert changelog_key == key.encode()

@@ -1,0 +1,184 @@
+"""The model stage: sentences in, `SentenceAnalysis` out, with one encoder pass per batch for all heads."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .encoder import EncodedBatch, Encoder
+from .heads import (
+    EVENT_HEAD,
+    MODE_HEAD,
+    NER_HEAD,
+    NO_EVENT,
+    SUBTYPE_HEAD,
+    DenseHead,
+    TaggerHead,
+    case_features,
+    pooled_features,
+    spans_from_tags,
+)
+from .types import EntitySpan, Sentence, SentenceAnalysis
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "newswire-heads"
+
+
+def default_models_dir() -> Path:
+    """The repository's `models/` (two levels above this package's folder)."""
+    return Path(__file__).resolve().parents[2] / "models"
+
+
+class SentenceAnalyzer:
+    """Runs the shared encoder once per batch and reads event type, mode, sub-type and entities from it."""
+
+    def __init__(
+        self,
+        encoder: str = "default",
+        models_dir: Path | None = None,
+        device: str = "cpu",
+        batch_size: int = 32,
+        event_threshold: float = 0.5,
+    ) -> None:
+        self.models_dir = Path(models_dir) if models_dir is not None else default_models_dir()
+        if not (self.models_dir / EVENT_HEAD / "weights.npz").exists():
+            raise FileNotFoundError(
+                f"no trained heads in {self.models_dir}; run `newswire train all --data ../shared/data`"
+            )
+        self.encoder = Encoder(encoder, device=device)
+        self.batch_size = max(1, batch_size)
+        self.event_threshold = event_threshold
+        self.event_head = DenseHead.load(self.models_dir / EVENT_HEAD)
+        self.mode_head = self._optional_dense(MODE_HEAD)
+        self.subtype_head = self._optional_dense(SUBTYPE_HEAD)
+        self.tagger = TaggerHead.load(self.models_dir / NER_HEAD) if (self.models_dir / NER_HEAD).exists() else None
+        self._check_encoder_matches()
+        self._none_index = self.event_head.labels.index(NO_EVENT)
+        self._version = self._compute_version()
+
+    def _optional_dense(self, name: str) -> DenseHead | None:
+        directory = self.models_dir / name
+        return DenseHead.load(directory) if (directory / "weights.npz").exists() else None
+
+    def _check_encoder_matches(self) -> None:
+        """Heads only make sense on the encoder they were trained on; a mismatch is worth shouting about."""
+        for name, meta in self._heads_meta().items():
+            trained_on = meta.get("encoder_fingerprint")
+            if trained_on and trained_on != self.encoder.fingerprint:
+                log.warning(
+                    "head %s was trained on encoder %s (%s) but %s (%s) is loaded",
+                    name,
+                    meta.get("encoder"),
+                    trained_on,
+                    self.encoder.name,
+                    self.encoder.fingerprint,
+                )
+
+    def _heads_meta(self) -> dict[str, dict[str, object]]:
+        heads: dict[str, DenseHead | TaggerHead | None] = {
+            EVENT_HEAD: self.event_head,
+            MODE_HEAD: self.mode_head,
+            SUBTYPE_HEAD: self.subtype_head,
+            NER_HEAD: self.tagger,
+        }
+        return {name: head.meta for name, head in heads.items() if head is not None}
+
+    def _compute_version(self) -> str:
+        digest = hashlib.sha256()
+        for name in (EVENT_HEAD, MODE_HEAD, SUBTYPE_HEAD, NER_HEAD):
+            weights = self.models_dir / name / "weights.npz"
+            if weights.exists():
+                digest.update(name.encode())
+                digest.update(weights.read_bytes())
+        return f"{digest.hexdigest()[:10]}+{self.encoder.fingerprint}"
+
+    @property
+    def model_name(self) -> str:
+        return f"{MODEL_NAME}/{self.encoder.name}"
+
+    @property
+    def model_version(self) -> str:
+        return self._version
+
+    @property
+    def encoder_name(self) -> str:
+        return self.encoder.name
+
+    def analyze(self, sentences: Sequence[Sentence]) -> list[SentenceAnalysis]:
+        # Similar lengths share a batch so padding stays small; results go back in input order.
+        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i].text))
+        results: list[SentenceAnalysis | None] = [None] * len(sentences)
+        for begin in range(0, len(order), self.batch_size):
+            chunk = order[begin : begin + self.batch_size]
+            batch = [sentences[i] for i in chunk]
+            encoded = self.encoder.encode([s.text for s in batch])
+            for index, analysis in zip(chunk, self._analyze_batch(batch, encoded), strict=True):
+                results[index] = analysis
+        return [r for r in results if r is not None]
+
+    def _analyze_batch(self, batch: Sequence[Sentence], encoded: EncodedBatch) -> list[SentenceAnalysis]:
+        features = pooled_features(encoded.pooled, encoded.token_embeddings, encoded.attention_mask)
+        event_probs = self.event_head.predict_proba(features)
+        mode_probs = self.mode_head.predict_proba(features) if self.mode_head is not None else None
+        subtype_probs = self.subtype_head.predict_proba(features) if self.subtype_head is not None else None
+        out: list[SentenceAnalysis] = []
+        for row, sentence in enumerate(batch):
+            probs = event_probs[row]
+            event_score = float(1.0 - probs[self._none_index])
+            type_scores = {
+                label: round(float(p), 4)
+                for label, p in zip(self.event_head.labels, probs, strict=True)
+                if label != NO_EVENT
+            }
+            best_type = max(type_scores, key=lambda label: type_scores[label])
+            event_type = best_type if event_score >= self.event_threshold else None
+            mode = None
+            sub_type = None
+            if event_type is not None and mode_probs is not None and self.mode_head is not None:
+                mode = self._mode_for(event_type, mode_probs[row])
+            if event_type is not None and subtype_probs is not None and self.subtype_head is not None:
+                sub_type = self.subtype_head.labels[int(subtype_probs[row].argmax())]
+            out.append(
+                SentenceAnalysis(
+                    sentence=sentence,
+                    event_type=event_type,
+                    event_score=round(event_score, 4),
+                    event_scores=type_scores,
+                    mode=mode,
+                    sub_event_type=sub_type,
+                    entities=self._entities(sentence.text, encoded, row),
+                )
+            )
+        return out
+
+    def _mode_for(self, event_type: str, probs: np.ndarray) -> str | None:
+        """Modes are per type in PLOVER: choose only among the predicted type's own modes."""
+        assert self.mode_head is not None
+        prefix = f"{event_type}/"
+        candidates = [i for i, label in enumerate(self.mode_head.labels) if label.startswith(prefix)]
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda i: float(probs[i]))
+        mode = self.mode_head.labels[best][len(prefix) :]
+        return None if mode == "-" else mode
+
+    def _entities(self, text: str, encoded: EncodedBatch, row: int) -> tuple[EntitySpan, ...]:
+        if self.tagger is None:
+            return ()
+        real = encoded.special_tokens_mask[row] == 0
+        if not real.any():
+            return ()
+        offsets = encoded.offsets[row][real]
+        embeddings = encoded.token_embeddings[row][real]
+        features = case_features(text, offsets, np.zeros(len(offsets), dtype=np.int64))
+        tags, confidence = self.tagger.decode(embeddings, features)
+        spans = spans_from_tags(text, tags, [(int(a), int(b)) for a, b in offsets], confidence.tolist())
+        return tuple(
+            EntitySpan(label=s.label, text=text[s.start : s.end], start=s.start, end=s.end, score=round(s.score, 4))
+            for s in spans
+        )

@@ -1,0 +1,58 @@
+"""Extractor app factory: `articles.clean` -> `events` + `articles.enriched`, failures to `extractor.dlq`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..common.resources import manage
+from ..common.runtime import ServiceRuntime
+from .handlers import ExtractorHandler
+from .pipeline import EventExtractor
+from .settings import ExtractorOptions, ExtractorSettings
+
+DEFAULT_PORT = 6063
+
+
+def load_extractor(options: ExtractorOptions) -> EventExtractor:
+    """Everything slow happens here, once, before the service reports ready: model and gazetteer."""
+    from .analyzer import SentenceAnalyzer
+    from .assembly.geo import default_gazetteer
+
+    default_gazetteer()
+
+    analyzer = SentenceAnalyzer(
+        encoder=options.encoder,
+        models_dir=options.models_dir,
+        device=options.device,
+        batch_size=options.batch_sentences,
+        event_threshold=options.event_threshold,
+    )
+    return EventExtractor(analyzer)
+
+
+def create_app(
+    settings: ExtractorSettings, extractor_factory: Callable[[], EventExtractor] | None = None
+) -> ServiceRuntime:
+    runtime = ServiceRuntime("extractor", settings, DEFAULT_PORT)
+    options = settings.extractor
+    clean_topic = runtime.topic(settings.topics.clean)
+    events_topic = runtime.topic(settings.topics.events)
+    enriched_topic = runtime.topic(settings.topics.enriched)
+    runtime.expect_topics(settings.topics.clean, settings.topics.events, settings.topics.enriched)
+    handler = ExtractorHandler(
+        runtime,
+        extractor_factory or (lambda: load_extractor(options)),
+        events_topic,
+        enriched_topic,
+        options,
+    )
+    runtime.readiness.add("model", handler.model_ready.check)
+    manage(runtime.app, "event-extractor", start=handler.start, stop=handler.stop)
+
+    @runtime.app.agent(clean_topic, name="extract-events")
+    async def extract_events(stream: Any) -> None:
+        async for batch in stream.take_events(options.batch_articles, within=options.batch_wait_s):
+            await handler.handle_batch(batch)
+
+    return runtime

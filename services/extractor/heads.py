@@ -1,0 +1,339 @@
+"""Small trained heads that read the shared encoder's outputs.
+
+Every head is stored as `models/<head-name>/weights.npz` plus `labels.json` (labels and metadata), and
+runs with numpy alone: the heads stay cheap to load, easy to inspect, and independent of the framework
+that trained them. Training lives in `training.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int64]
+
+NO_EVENT = "NONE"
+EVENT_HEAD = "plover-event-type"
+MODE_HEAD = "plover-mode"
+SUBTYPE_HEAD = "acled-subtype"
+NER_HEAD = "ner-tagger"
+
+NER_TAGS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _softmax(logits: FloatArray) -> FloatArray:
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    exp = np.exp(shifted)
+    probs: FloatArray = (exp / exp.sum(axis=-1, keepdims=True)).astype(np.float32)
+    return probs
+
+
+def _save(directory: Path, arrays: dict[str, npt.NDArray[Any]], meta: dict[str, Any]) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(directory / "weights.npz", **arrays)  # type: ignore[arg-type]
+    (directory / "labels.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+
+
+def _load(directory: Path) -> tuple[dict[str, FloatArray], dict[str, Any]]:
+    with np.load(directory / "weights.npz") as data:
+        arrays = {key: data[key].astype(np.float32) for key in data.files}
+    meta: dict[str, Any] = json.loads((directory / "labels.json").read_text())
+    return arrays, meta
+
+
+@dataclass
+class DenseHead:
+    """A softmax classifier (linear, or with one ReLU hidden layer) over pooled sentence embeddings.
+
+    `allowed` optionally restricts, for a given conditioning label, which output labels may be chosen
+    (PLOVER modes are only meaningful for their own event type).
+    """
+
+    labels: list[str]
+    weights: list[FloatArray]
+    biases: list[FloatArray]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def logits(self, features: FloatArray) -> FloatArray:
+        hidden = features.astype(np.float32)
+        for index, (weight, bias) in enumerate(zip(self.weights, self.biases, strict=True)):
+            hidden = hidden @ weight + bias
+            if index < len(self.weights) - 1:
+                hidden = np.maximum(hidden, 0.0)
+        return hidden
+
+    def predict_proba(self, features: FloatArray) -> FloatArray:
+        return _softmax(self.logits(features))
+
+    def save(self, directory: Path) -> None:
+        arrays: dict[str, npt.NDArray[Any]] = {}
+        for index, (weight, bias) in enumerate(zip(self.weights, self.biases, strict=True)):
+            arrays[f"W{index}"] = weight.astype(np.float32)
+            arrays[f"b{index}"] = bias.astype(np.float32)
+        _save(directory, arrays, {**self.meta, "labels": self.labels, "kind": "dense"})
+
+    @classmethod
+    def load(cls, directory: Path) -> DenseHead:
+        arrays, meta = _load(directory)
+        layers = sum(1 for key in arrays if key.startswith("W"))
+        return cls(
+            labels=list(meta["labels"]),
+            weights=[arrays[f"W{i}"] for i in range(layers)],
+            biases=[arrays[f"b{i}"] for i in range(layers)],
+            meta={k: v for k, v in meta.items() if k not in {"labels", "kind"}},
+        )
+
+
+def pooled_features(pooled: FloatArray, token_embeddings: FloatArray, attention_mask: IntArray) -> FloatArray:
+    """Sentence features for the classification heads: normalised mean plus max over real tokens.
+
+    The max-pooled half keeps salient trigger words ("shot", "visited") that averaging dilutes.
+    """
+    mask = attention_mask[..., None].astype(bool)
+    masked = np.where(mask, token_embeddings, -1e4)
+    maxed = masked.max(axis=1)
+    maxed = maxed / np.maximum(np.linalg.norm(maxed, axis=1, keepdims=True), 1e-6)
+    return np.concatenate([pooled, maxed], axis=1).astype(np.float32)
+
+
+# ----------------------------------------------------------------------------------------------------
+# NER tagger
+
+
+CASE_FEATURE_NAMES = (
+    "token_initial_upper",
+    "token_all_upper",
+    "token_has_digit",
+    "token_is_punct",
+    "token_continues_word",
+    "word_initial_upper",
+    "word_all_upper",
+    "word_all_lower",
+    "first_word_of_sentence",
+    "sentence_mostly_upper",
+    "word_has_inner_upper",
+    "after_quote_or_colon",
+)
+
+
+def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whitespace-delimited chunk around a token, stripped of surrounding punctuation."""
+    left = start
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    right = end
+    while right < len(text) and not text[right].isspace():
+        right += 1
+    while left < start and not text[left].isalnum():
+        left += 1
+    while right > end and not text[right - 1].isalnum():
+        right -= 1
+    return left, right
+
+
+def case_features(text: str, offsets: IntArray, special_tokens_mask: IntArray) -> FloatArray:
+    """Per-token features from the ORIGINAL text, which the uncased encoder cannot see."""
+    features = np.zeros((len(offsets), len(CASE_FEATURE_NAMES)), dtype=np.float32)
+    letters = [c for c in text if c.isalpha()]
+    mostly_upper = float(bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.6)
+    first_word_end: int | None = None
+    previous_end = -1
+    for index, (start, end) in enumerate(offsets.tolist()):
+        if special_tokens_mask[index] or end <= start:
+            continue
+        piece = text[start:end]
+        word_start, word_end = _word_bounds(text, start, end)
+        word = text[word_start:word_end] or piece
+        alpha = [c for c in word if c.isalpha()]
+        if first_word_end is None and any(c.isalnum() for c in piece):
+            first_word_end = word_end
+        before = text[:start].rstrip()
+        features[index] = (
+            float(piece[:1].isupper()),
+            float(piece.isupper()),
+            float(any(c.isdigit() for c in piece)),
+            float(not any(c.isalnum() for c in piece)),
+            float(start == previous_end and _WORD_CHAR.match(piece[:1]) is not None),
+            float(word[:1].isupper()),
+            float(bool(alpha) and all(c.isupper() for c in alpha)),
+            float(bool(alpha) and all(c.islower() for c in alpha)),
+            float(first_word_end is not None and word_end == first_word_end),
+            mostly_upper,
+            float(any(c.isupper() for c in word[1:]) and not word.isupper()),
+            float(before.endswith(('"', "“", ":", "'"))),
+        )
+        previous_end = end
+    return features
+
+
+def bio_transition_mask(tags: Sequence[str]) -> tuple[FloatArray, FloatArray]:
+    """Log-space start and transition scores forbidding I-X after anything but B-X / I-X."""
+    size = len(tags)
+    start = np.zeros(size, dtype=np.float32)
+    trans = np.zeros((size, size), dtype=np.float32)
+    for j, tag in enumerate(tags):
+        if tag.startswith("I-"):
+            start[j] = -1e4
+            for i, prev in enumerate(tags):
+                if prev[2:] != tag[2:] or prev == "O":
+                    trans[i, j] = -1e4
+    return start, trans
+
+
+def viterbi(log_probs: FloatArray, start: FloatArray, trans: FloatArray) -> list[int]:
+    steps, size = log_probs.shape
+    if steps == 0:
+        return []
+    score = start + log_probs[0]
+    back = np.zeros((steps, size), dtype=np.int64)
+    for t in range(1, steps):
+        candidate = score[:, None] + trans
+        back[t] = candidate.argmax(axis=0)
+        score = candidate.max(axis=0) + log_probs[t]
+    path = [int(score.argmax())]
+    for t in range(steps - 1, 0, -1):
+        path.append(int(back[t, path[-1]]))
+    return path[::-1]
+
+
+def _sigmoid(x: FloatArray) -> FloatArray:
+    return (1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))).astype(np.float32)
+
+
+def _lstm_direction(inputs: FloatArray, w_ih: FloatArray, w_hh: FloatArray, bias: FloatArray) -> FloatArray:
+    """One direction of a PyTorch-layout LSTM (gates i, f, g, o) over [T, F] inputs."""
+    hidden_size = w_hh.shape[1]
+    projected = inputs @ w_ih.T + bias
+    h = np.zeros(hidden_size, dtype=np.float32)
+    c = np.zeros(hidden_size, dtype=np.float32)
+    outputs = np.zeros((inputs.shape[0], hidden_size), dtype=np.float32)
+    for t in range(inputs.shape[0]):
+        gates = projected[t] + h @ w_hh.T
+        i, f, g, o = np.split(gates, 4)
+        c = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
+        h = _sigmoid(o) * np.tanh(c)
+        outputs[t] = h
+    return outputs
+
+
+@dataclass
+class TaggerHead:
+    """BiLSTM over [frozen token embeddings ; case features], softmax per token, BIO-constrained Viterbi."""
+
+    tags: list[str]
+    arrays: dict[str, FloatArray]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def token_log_probs(self, embeddings: FloatArray, features: FloatArray) -> FloatArray:
+        a = self.arrays
+        inputs = np.concatenate([embeddings.astype(np.float32), features], axis=1)
+        if "proj_W" in a:
+            inputs = np.maximum(inputs @ a["proj_W"].T + a["proj_b"], 0.0)
+        forward = _lstm_direction(inputs, a["w_ih"], a["w_hh"], a["b_ih"] + a["b_hh"])
+        backward = _lstm_direction(inputs[::-1], a["w_ih_r"], a["w_hh_r"], a["b_ih_r"] + a["b_hh_r"])[::-1]
+        hidden = np.concatenate([forward, backward], axis=1)
+        logits = hidden @ a["out_W"].T + a["out_b"]
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_probs: FloatArray = (shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))).astype(np.float32)
+        return log_probs
+
+    def decode(self, embeddings: FloatArray, features: FloatArray) -> tuple[list[str], FloatArray]:
+        """Tags and per-token confidence for the real (non-special) tokens given."""
+        log_probs = self.token_log_probs(embeddings, features)
+        start, trans = bio_transition_mask(self.tags)
+        path = viterbi(log_probs, start, trans)
+        confidence = np.exp(log_probs[np.arange(len(path)), path]) if path else np.zeros(0, np.float32)
+        return [self.tags[i] for i in path], confidence.astype(np.float32)
+
+    def save(self, directory: Path) -> None:
+        _save(directory, dict(self.arrays), {**self.meta, "labels": self.tags, "kind": "bilstm-tagger"})
+
+    @classmethod
+    def load(cls, directory: Path) -> TaggerHead:
+        arrays, meta = _load(directory)
+        return cls(
+            tags=list(meta["labels"]),
+            arrays=arrays,
+            meta={k: v for k, v in meta.items() if k not in {"labels", "kind"}},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedSpan:
+    label: str
+    start: int
+    end: int
+    score: float
+
+
+_EDGE_PUNCT = ",;:!?\"“”‘’'()[]"
+
+
+def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop edge punctuation and a possessive "'s" that a tag run may swallow ("SNC),", "Syria's")."""
+    while True:
+        before = (start, end)
+        if end - start > 2 and text[end - 2 : end] in {"'s", "’s"}:
+            end -= 2
+        while end > start and text[end - 1] in _EDGE_PUNCT:
+            if text[end - 1] == ")" and "(" in text[start : end - 1]:
+                break
+            end -= 1
+        while start < end and text[start] in _EDGE_PUNCT:
+            if text[start] == "(" and ")" in text[start + 1 : end]:
+                break
+            start += 1
+        if (start, end) == before:
+            return start, end
+
+
+def spans_from_tags(
+    text: str, tags: Sequence[str], offsets: Sequence[tuple[int, int]], confidence: Sequence[float]
+) -> list[TaggedSpan]:
+    """Group BIO tags into character spans, widened to whole words (a tag may stop inside a word)."""
+    spans: list[TaggedSpan] = []
+    current: list[int] = []
+    label = ""
+
+    def close() -> None:
+        if not current:
+            return
+        start = offsets[current[0]][0]
+        end = offsets[current[-1]][1]
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1
+        while end < len(text) and text[end].isalnum():
+            end += 1
+        start, end = _trim_span(text, start, end)
+        if end <= start:
+            return
+        score = float(np.mean([confidence[i] for i in current]))
+        if spans and spans[-1].end > start:  # widened into the previous span: merge them
+            previous = spans.pop()
+            start = previous.start
+            score = min(score, previous.score)
+        spans.append(TaggedSpan(label, start, end, score))
+
+    for index, tag in enumerate(tags):
+        if tag.startswith("B-") or (tag.startswith("I-") and tag[2:] != label):
+            close()
+            current = [index]
+            label = tag[2:]
+        elif tag.startswith("I-") and current:
+            current.append(index)
+        else:
+            close()
+            current = []
+            label = ""
+    close()
+    return spans

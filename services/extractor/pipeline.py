@@ -1,0 +1,89 @@
+"""Article -> events, without Kafka: sentence split, one model pass for a whole micro-batch, assembly.
+
+Used by the extractor service (in an executor, off the event loop) and by `newswire extract`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..common.models import EnrichedArticle, Entity, Event, ModelInfo
+from .analyzer import SentenceAnalyzer
+from .assembly.events import assemble_events
+from .sentences import split_sentences
+from .types import SentenceAnalysis
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    article_id: str
+    text: str
+    published_at: datetime | None = None
+    url: str | None = None
+    title: str | None = None
+    language: str | None = None
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    article: ArticleInput
+    events: list[Event]
+    enriched: EnrichedArticle
+
+
+class EventExtractor:
+    def __init__(self, analyzer: SentenceAnalyzer) -> None:
+        self.analyzer = analyzer
+        self.model_info = ModelInfo(
+            name=analyzer.model_name, version=analyzer.model_version, encoder=analyzer.encoder_name
+        )
+
+    def extract(self, articles: Sequence[ArticleInput]) -> list[ArticleResult]:
+        """CPU-heavy: call from an executor. Sentences of all articles share the encoder batches."""
+        sentences = [split_sentences(article.text) for article in articles]
+        flat = [sentence for article_sentences in sentences for sentence in article_sentences]
+        analyses = self.analyzer.analyze(flat) if flat else []
+        results: list[ArticleResult] = []
+        offset = 0
+        for article, article_sentences in zip(articles, sentences, strict=True):
+            mine = analyses[offset : offset + len(article_sentences)]
+            offset += len(article_sentences)
+            results.append(self._assemble(article, mine))
+        return results
+
+    def _assemble(self, article: ArticleInput, analyses: Sequence[SentenceAnalysis]) -> ArticleResult:
+        events = assemble_events(
+            analyses,
+            article_id=article.article_id,
+            text=article.text,
+            published_at=article.published_at,
+            model=self.model_info,
+            source_url=article.url,
+        )
+        if article.duplicate_of:
+            events = [event.model_copy(update={"duplicate_of": article.duplicate_of}) for event in events]
+        enriched = EnrichedArticle(
+            article_id=article.article_id,
+            url=article.url or "",
+            title=article.title,
+            published_at=article.published_at,
+            language=article.language,
+            topics=sorted({event.event_type for event in events}),
+            entities=_entities(analyses),
+            event_ids=[event.event_id for event in events],
+            duplicate_of=article.duplicate_of,
+            model=self.model_info,
+        )
+        return ArticleResult(article=article, events=events, enriched=enriched)
+
+
+def _entities(analyses: Sequence[SentenceAnalysis]) -> list[Entity]:
+    entities: list[Entity] = []
+    for analysis in analyses:
+        base = analysis.sentence.start
+        for span in analysis.entities:
+            entities.append(Entity(text=span.text, label=span.label, start=base + span.start, end=base + span.end))
+    return entities

