@@ -113,6 +113,11 @@ _NOT_PLACES = frozenset(
 )  # fmt: skip
 # A scan-only city of this size needs no article context (capitals and metropolises).
 _SELF_EVIDENT_POPULATION = 1_000_000
+# A place the tagger found needs context only when it is smaller than this.
+_UNHINTED_POPULATION = 100_000
+_OF_PLACE = re.compile(
+    r"^(?:the\s+)?(?:Port|Bay|Gulf|Strait|City|Province|Governorate|Region|District|Outskirts)\s+of\s+"
+)
 
 
 def normalise_name(name: str) -> str:
@@ -358,8 +363,18 @@ def find_places(
             return False
         cue = cue_before(start)
         admin1_level = bool(_ADMIN1_BEFORE.search(text, max(0, start - 40), start) or _ADMIN1_AFTER.match(text[end:]))
-        candidates = gazetteer.lookup(surface)
-        if not from_tagger:
+        lookup_name = _OF_PLACE.sub("", surface)  # "Port of Latakia" is in Latakia
+        candidates = gazetteer.lookup(lookup_name)
+        if from_tagger:
+            # A small town abroad that nothing else in the article points to is more likely a misread
+            # ("Port" -> Le Port, Réunion) than news from there.
+            candidates = [
+                p
+                for p in candidates
+                if surface not in _NOT_PLACES
+                and (p.kind == "country" or p.population >= _UNHINTED_POPULATION or context.knows(p.country_code))
+            ]
+        else:
             countries = [p for p in candidates if p.kind == "country"]
             if countries:
                 candidates = countries
