@@ -7,6 +7,7 @@ finds, plus the mistakes a real classifier makes on the donation appeal. The art
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +19,11 @@ from newswire.extractor.assembly.events import assemble_events, event_id
 from newswire.extractor.sentences import split_sentences
 from newswire.extractor.types import EntitySpan, SentenceAnalysis
 
-SEED_PATH = Path("/work/shared/examples/seed-article.txt")
+SEED_PATH = Path(
+    os.environ.get(
+        "NEWSWIRE_SEED_ARTICLE", Path(__file__).resolve().parents[3] / "shared" / "examples" / "seed-article.txt"
+    )
+)
 
 # A tiny "tagger": capitalised names a good NER model would find, longest match first.
 GOLD_NAMES: dict[str, str] = {

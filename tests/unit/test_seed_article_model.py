@@ -3,6 +3,7 @@ issue 5 lists must come out, and nothing from the donation appeal."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +14,11 @@ from newswire.extractor.app import load_extractor
 from newswire.extractor.pipeline import ArticleInput
 from newswire.extractor.settings import ExtractorOptions
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "examples" / "seed-article.txt"
+SEED = Path(
+    os.environ.get(
+        "NEWSWIRE_SEED_ARTICLE", Path(__file__).resolve().parents[3] / "shared" / "examples" / "seed-article.txt"
+    )
+)
 APPEAL_START = "This is the world we live in"
 
 pytestmark = [
