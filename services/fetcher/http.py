@@ -24,13 +24,14 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 import charset_normalizer
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .. import __version__
 from .feeds import discover_feeds
 from .robots import ROBOTS_MAX_BYTES, RobotsCache, RobotsFetchFailed
 from .ssrf import BlockedAddress, GuardedNetworkBackend, SsrfGuard, UnresolvableHost
@@ -52,7 +53,10 @@ class FetchPolicy(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    user_agent: str = "newswire/0.1 (+https://github.com/newswire/newswire; news event coding)"
+    contact_url: str = Field(
+        default="https://github.com/newswire/newswire", description="where site owners can reach the operator"
+    )
+    user_agent: str = Field(default="", description="default: newswire/<version> (+<contact_url>; news event coding)")
     global_concurrency: int = Field(default=32, ge=1)
     per_host_concurrency: int = Field(default=2, ge=1)
     per_host_delay: float = Field(default=1.0, ge=0, description="min seconds between request starts")
@@ -73,6 +77,14 @@ class FetchPolicy(BaseModel):
     robots_ttl: float = Field(default=3600.0, gt=0)
     robots_error_ttl: float = Field(default=600.0, gt=0)
     max_crawl_delay: float = Field(default=30.0, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _user_agent_from_contact(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("user_agent"):
+            contact = data.get("contact_url") or cls.model_fields["contact_url"].default
+            data = {**data, "user_agent": f"newswire/{__version__} (+{contact}; news event coding)"}
+        return data
 
     @field_validator("user_agent")
     @classmethod

@@ -568,3 +568,14 @@ async def test_failure_categories_are_counted(server: LocalServer, fetcher: Poli
     with pytest.raises(FetchError):
         await fetcher.fetch_page("ftp://example.org/file")
     assert fetcher.stats.failures_by_reason == {"HTTP 404": 1, "unsupported URL": 1}
+
+
+def test_the_user_agent_carries_the_contact_url_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newswire.fetcher.settings import FetcherSettings
+
+    monkeypatch.setenv("NEWSWIRE_FETCHER__POLICY__CONTACT_URL", "https://ops.example.org/newswire")
+    agent = FetcherSettings().fetcher.policy.user_agent
+    assert agent.startswith("newswire/")
+    assert "(+https://ops.example.org/newswire;" in agent
+    with pytest.raises(ValueError, match="must name newswire"):
+        FetchPolicy(user_agent="curl/8.0")
