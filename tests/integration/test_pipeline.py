@@ -75,6 +75,10 @@ async def test_demo_feed_to_events_end_to_end(kafka_bootstrap: str, tmp_path: Pa
             logs = "\n".join(f"--- {name}\n{service_log(ns, name)}" for name in ("fetcher", "cleaner", "extractor"))
             assert len(clean) >= 5, f"expected the 5 demo articles on articles.clean\n{logs}"
             assert schema_errors("articles.clean", clean) == []
+            for kind in ("fetcher.urls", "articles.raw"):
+                upstream = await collect(kafka_bootstrap, ns.topic(kind), until=lambda v: len(v) >= 5, timeout_s=30)
+                assert len(upstream) >= 5
+                assert schema_errors(kind, upstream) == []
             articles = [orjson.loads(value) for value in clean]
             seed = next(a for a in articles if a["url"].endswith(SEED_ARTICLE_PATH))
             assert "Twenty-three people were shot dead" in seed["text"]
