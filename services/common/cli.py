@@ -347,6 +347,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     options = ExtractorSettings().extractor
     if args.encoder:
         options = options.model_copy(update={"encoder": args.encoder})
+    if args.backend:
+        options = options.model_copy(update={"backend": args.backend})
     extractor = load_extractor(options)
     default_published = _parse_date(args.published)
     failures = 0
@@ -486,6 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("paths", nargs="+", help="text/HTML files (.gz too), or - for JSON lines on stdin")
     extract.add_argument("--published", help="publication date of file inputs (ISO 8601)")
     extract.add_argument("--encoder", help="encoder model id or path (default: settings)")
+    extract.add_argument("--backend", choices=("torch", "onnx"), help="encoder runtime (default: settings)")
 
     clean = sub.add_parser("clean", help="clean HTML without Kafka; prints one JSON line per input")
     clean.add_argument("paths", nargs="+", help="HTML files (.gz too), or - for JSON lines on stdin")
@@ -509,6 +512,11 @@ def build_parser() -> argparse.ArgumentParser:
     feeds = sub.add_parser("feeds", help="check one feed, or print a running fetcher's feed health", add_help=False)
     feeds.add_argument("feeds_args", nargs=argparse.REMAINDER)
 
+    export_onnx = sub.add_parser(
+        "export-onnx", help="export the encoder to ONNX (+ int8) for the onnx backend", add_help=False
+    )
+    export_onnx.add_argument("export_onnx_args", nargs=argparse.REMAINDER)
+
     train = sub.add_parser("train", help="train the extractor's heads (see models/MODEL_CARD.md)", add_help=False)
     train.add_argument("train_args", nargs=argparse.REMAINDER)
 
@@ -530,6 +538,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         _configure_logging(ServiceSettings().log_level)
         return train_main(arguments[1:])
+    if arguments[:1] == ["export-onnx"]:
+        from ..extractor.onnx_backend import main as export_onnx_main
+
+        _configure_logging(ServiceSettings().log_level)
+        return export_onnx_main(arguments[1:])
     if arguments[:1] == ["demo-site"]:
         from ..demo.server import main as demo_main
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .encoder import EncodedBatch, Encoder
+from .encoder import EncodedBatch, load_encoder
 from .heads import (
     EVENT_HEAD,
     MODE_HEAD,
@@ -44,13 +44,15 @@ class SentenceAnalyzer:
         device: str = "cpu",
         batch_size: int = 32,
         event_threshold: float = 0.5,
+        backend: str = "torch",
+        onnx_path: Path | None = None,
     ) -> None:
         self.models_dir = Path(models_dir) if models_dir is not None else default_models_dir()
         if not (self.models_dir / EVENT_HEAD / "weights.npz").exists():
             raise FileNotFoundError(
                 f"no trained heads in {self.models_dir}; run `newswire train all --data ../shared/data`"
             )
-        self.encoder = Encoder(encoder, device=device)
+        self.encoder = load_encoder(encoder, device=device, backend=backend, onnx_path=onnx_path)
         self.batch_size = max(1, batch_size)
         self.event_threshold = event_threshold
         self.event_head = DenseHead.load(self.models_dir / EVENT_HEAD)

@@ -27,6 +27,8 @@ def load_extractor(options: ExtractorOptions) -> EventExtractor:
         device=options.device,
         batch_size=options.batch_sentences,
         event_threshold=options.event_threshold,
+        backend=options.backend,
+        onnx_path=options.onnx_path,
     )
     return EventExtractor(analyzer)
 

@@ -12,6 +12,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +55,31 @@ class EncodedBatch:
 
     def __len__(self) -> int:
         return int(self.token_embeddings.shape[0])
+
+
+class TextEncoder(Protocol):
+    """What the heads and training need from an encoder; the torch `Encoder` and `OnnxEncoder` both fit."""
+
+    name: str
+    fingerprint: str
+    hidden_size: int
+    max_length: int
+    device: str
+
+    def encode(self, texts: Sequence[str]) -> EncodedBatch: ...
+
+
+def load_encoder(
+    name_or_path: str = "default", device: str = "cpu", backend: str = "torch", onnx_path: Path | None = None
+) -> TextEncoder:
+    """The configured backend: torch (default) or an ONNX export made by `newswire export-onnx`."""
+    if backend == "torch":
+        return Encoder(name_or_path, device=device)
+    if backend == "onnx":
+        from .onnx_backend import OnnxEncoder, default_onnx_path
+
+        return OnnxEncoder(onnx_path if onnx_path is not None else default_onnx_path(name_or_path), device=device)
+    raise ValueError(f"unknown encoder backend {backend!r}; expected 'torch' or 'onnx'")
 
 
 def _modest_thread_count() -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -16,6 +17,12 @@ class ExtractorOptions(BaseModel):
     )
     models_dir: Path | None = Field(default=None, description="trained heads; default: the bundled models/")
     device: str = Field(default="cpu", description="torch device for the encoder, e.g. 'cuda'")
+    backend: Literal["torch", "onnx"] = Field(
+        default="torch", description="'onnx' runs a graph made by `newswire export-onnx` with ONNX Runtime"
+    )
+    onnx_path: Path | None = Field(
+        default=None, description="ONNX graph file or export folder; default: build/onnx/<encoder> (int8 if present)"
+    )
     batch_articles: int = Field(default=8, ge=1, description="articles micro-batched into one encoder run")
     batch_wait_s: float = Field(default=0.25, ge=0, description="how long a partial batch waits for company")
     batch_sentences: int = Field(default=64, ge=1)
