@@ -98,3 +98,12 @@ def test_directional_words_are_not_towns(gazetteer: Gazetteer) -> None:
     context = CountryContext({"US": 1.0, "JP": 1.0})
     text = "Boats came under attack by the North Korean vessel early Friday."
     assert _locate(text, gazetteer, context) is None
+
+
+def test_a_passing_mention_does_not_move_a_capital_to_a_small_homonym(gazetteer: Gazetteer) -> None:
+    context = country_context([("Protesters marched from the Polytechnic to the US embassy.", ())], gazetteer)
+    text = "Thousands of people marched through central Athens."
+    athens = EntitySpan("LOC", "Athens", text.index("Athens"), text.index("Athens") + len("Athens"))
+    location = _locate(text, gazetteer, context, (athens,))
+    assert location is not None
+    assert location.country_code == "GR"

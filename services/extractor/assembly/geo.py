@@ -113,6 +113,9 @@ _NOT_PLACES = frozenset(
 )  # fmt: skip
 # A scan-only city of this size needs no article context (capitals and metropolises).
 _SELF_EVIDENT_POPULATION = 1_000_000
+# choose_place: a homonym this much larger (and at least this big) wins over weak context.
+_DWARFING_FACTOR = 5
+_DWARFING_POPULATION = 250_000
 # A place the tagger found needs context only when it is smaller than this.
 _UNHINTED_POPULATION = 100_000
 _OF_PLACE = re.compile(
@@ -309,7 +312,20 @@ def choose_place(candidates: Sequence[Place], context: CountryContext) -> Place 
         size = math.log10(place.population + 10) / 8
         return 3.0 * context.score(place.country_code) + size + (1.0 if place.kind == "country" else 0.0)
 
-    return max(candidates, key=score)
+    best = max(candidates, key=score)
+    # A passing mention ("the US embassy") must not move Athens to Georgia: a homonym that dwarfs the
+    # context's choice is the one news means, unless the article names the smaller one's country more.
+    largest = max(candidates, key=lambda place: place.population)
+    if (
+        largest is not best
+        and best.kind == largest.kind == "city"
+        and largest.population >= _DWARFING_POPULATION
+        and largest.population >= _DWARFING_FACTOR * max(best.population, 1)
+        and context.weights.get(best.country_code, 0.0) <= 1.0
+        and not (context.hint and context.hint.upper() == best.country_code)
+    ):
+        return largest
+    return best
 
 
 def to_location(place: Place, surface: str, *, admin1_level: bool = False) -> Location:
