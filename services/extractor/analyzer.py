@@ -16,9 +16,11 @@ from .heads import (
     NER_HEAD,
     NO_EVENT,
     SUBTYPE_HEAD,
+    SUBTYPE_MIN_CONFIDENCE,
     DenseHead,
     TaggerHead,
     case_features,
+    compatible_subtype,
     pooled_features,
     spans_from_tags,
 )
@@ -144,7 +146,10 @@ class SentenceAnalyzer:
             if event_type is not None and mode_probs is not None and self.mode_head is not None:
                 mode = self._mode_for(event_type, mode_probs[row])
             if event_type is not None and subtype_probs is not None and self.subtype_head is not None:
-                sub_type = self.subtype_head.labels[int(subtype_probs[row].argmax())]
+                min_confidence = float(self.subtype_head.meta.get("min_confidence", SUBTYPE_MIN_CONFIDENCE))
+                sub_type, _ = compatible_subtype(
+                    event_type, self.subtype_head.labels, subtype_probs[row], min_confidence
+                )
             out.append(
                 SentenceAnalysis(
                     sentence=sentence,
