@@ -85,6 +85,7 @@ class ServiceRuntime:
         self.readiness.add("broker", self._check_broker)
         self._expected_topics: list[str] = [settings.topics.dlq(service)]
         self._register_pages()
+        self.app.timer(interval=5.0)(self._update_lag)
 
     # -- topics and messages ------------------------------------------------------------------------
     def topic(self, name: str) -> faust.TopicT:
@@ -140,6 +141,17 @@ class ServiceRuntime:
             log.critical("%s", exc)
             self.app._crash(exc)
             raise
+
+    async def _update_lag(self) -> None:
+        """Messages behind the end of each consumed partition (Faust's own changelogs left out)."""
+        consumer = self.app.consumer
+        for tp in consumer.assignment():
+            if tp.topic.endswith("-changelog") or "__assignor" in tp.topic:
+                continue
+            highwater = consumer.highwater(tp)
+            position = await consumer.position(tp)
+            if highwater is not None and highwater >= 0 and position is not None:
+                self.metrics.lag.labels(tp.topic, str(tp.partition)).set(max(0, highwater - position))
 
     # -- health ---------------------------------------------------------------------------------------
     async def _check_broker(self) -> str | None:

@@ -189,7 +189,14 @@ async def test_health_endpoints_report_progress_readiness_and_metrics(kafka_boot
             await collect(kafka_bootstrap, ns.dlq("cleaner"), until=lambda v: len(v) >= 1, timeout_s=60)
             health = await client.get(f"{base}/healthz")
             assert health.status_code == 200 and health.json()["status"] == "ok"
-            metrics = (await client.get(f"{base}/metrics")).text
+            lag_line = f'newswire_consumer_lag{{partition="0",topic="{ns.topic("articles.raw")}"}}'
+            metrics = ""
+            for _ in range(40):  # the lag gauge is refreshed every 5 s
+                metrics = (await client.get(f"{base}/metrics")).text
+                if f"{lag_line} 0.0" in metrics:  # caught up (an earlier refresh may still show 1.0)
+                    break
+                await asyncio.sleep(0.5)
+            assert f"{lag_line} 0.0" in metrics, metrics
             assert 'newswire_dead_letters_total{stage="decode"} 1.0' in metrics
             assert f'newswire_messages_in_total{{topic="{ns.topic("articles.raw")}"}} 1.0' in metrics
 
