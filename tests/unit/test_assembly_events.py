@@ -126,3 +126,14 @@ def test_an_action_without_participants_is_not_an_event(gazetteer: Gazetteer) ->
     assert [event.event_type for event in events] == ["COERCE"]
     assert events[0].counts.arrested is not None
     assert events[0].counts.arrested.value == 14
+
+
+def test_a_quoted_vague_number_held_in_jail_is_not_an_arrest(gazetteer: Gazetteer) -> None:
+    text = (
+        'Erdogan said: "Bashar, you who have thousands of people in jail, must find the culprits." '
+        "Police arrested thousands of people in Athens on Friday."
+    )
+    events = _assemble(text, ["SANCTION", "COERCE"], gazetteer, locs=("Athens",))
+    arrested = [event.counts.arrested for event in events if event.counts.arrested is not None]
+    assert len(arrested) == 1
+    assert "Athens" in events[-1].evidence[0].sentence

@@ -227,6 +227,9 @@ def _sentence_drafts(
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence_text)] if speech else []
     # In a speech act the speaker's own figures ("you who have thousands of people in jail") are rhetoric.
     mentions = [m for m in mentions if not any(a <= m.start < b for a, b in quoted)]
+    # So is a vague number of people *held*, quoted, whatever the classifier made of the sentence: it
+    # describes a state, not an arrest that happened.
+    mentions = [m for m in mentions if not _quoted_vague_detention(m, sentence_text)]
     future = is_future(sentence_text)
     results: list[tuple[DraftEvent, _PlaceHint | None, str | None]] = []
     for clause in _clauses(sentence_text, mentions):
@@ -299,6 +302,17 @@ def _sentence_drafts(
         unknown_place = next((m.surface for m in in_clause if m.location is None), None)
         results.append((draft, hint, unknown_place))
     return results
+
+
+_HELD = re.compile(r"^\s*(?:in\s+(?:jail|prison|detention|custody)|behind\s+bars)\b", re.IGNORECASE)
+
+
+def _quoted_vague_detention(mention: CountMention, sentence_text: str) -> bool:
+    if mention.category != "arrested" or mention.qualifier != "vague":
+        return False
+    if not _HELD.match(sentence_text[mention.end :]):
+        return False
+    return any(a <= mention.start < b for a, b in ((m.start(), m.end()) for m in _QUOTED.finditer(sentence_text)))
 
 
 def _inside_person(start: int, analysis: SentenceAnalysis, text: str) -> bool:
