@@ -12,7 +12,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -55,6 +55,50 @@ class EncodedBatch:
 
     def __len__(self) -> int:
         return int(self.token_embeddings.shape[0])
+
+
+def empty_batch(hidden_size: int) -> EncodedBatch:
+    empty = np.zeros((0, 0), dtype=np.int64)
+    return EncodedBatch(
+        token_embeddings=np.zeros((0, 0, hidden_size), dtype=np.float32),
+        attention_mask=empty,
+        offsets=np.zeros((0, 0, 2), dtype=np.int64),
+        pooled=np.zeros((0, hidden_size), dtype=np.float32),
+        special_tokens_mask=empty,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Tokenized:
+    """One tokenizer call shared by every backend, so that offsets and masks mean the same everywhere."""
+
+    inputs: dict[str, IntArray]  # what the model takes: input_ids, attention_mask, token_type_ids
+    attention_mask: IntArray
+    offsets: IntArray
+    special_tokens_mask: IntArray  # padding counted as special
+
+
+def tokenize(tokenizer: Any, texts: Sequence[str], max_length: int) -> Tokenized:
+    enc = tokenizer(
+        list(texts),
+        padding=True,
+        truncation=True,
+        max_length=max_length,
+        return_offsets_mapping=True,
+        return_special_tokens_mask=True,
+        return_tensors="np",
+    )
+    attention = np.asarray(enc["attention_mask"], dtype=np.int64)
+    return Tokenized(
+        inputs={
+            name: np.asarray(value, dtype=np.int64)
+            for name, value in enc.items()
+            if name not in ("offset_mapping", "special_tokens_mask")
+        },
+        attention_mask=attention,
+        offsets=np.asarray(enc["offset_mapping"], dtype=np.int64),
+        special_tokens_mask=np.maximum(np.asarray(enc["special_tokens_mask"], dtype=np.int64), 1 - attention),
+    )
 
 
 class TextEncoder(Protocol):
@@ -133,28 +177,10 @@ class Encoder:
 
     def encode(self, texts: Sequence[str]) -> EncodedBatch:
         torch = self._torch
-        hidden = self.hidden_size
         if not texts:
-            empty_i = np.zeros((0, 0), dtype=np.int64)
-            return EncodedBatch(
-                token_embeddings=np.zeros((0, 0, hidden), dtype=np.float32),
-                attention_mask=empty_i,
-                offsets=np.zeros((0, 0, 2), dtype=np.int64),
-                pooled=np.zeros((0, hidden), dtype=np.float32),
-                special_tokens_mask=empty_i,
-            )
-        enc = self.tokenizer(
-            list(texts),
-            padding=True,
-            truncation=True,
-            max_length=self.max_length,
-            return_offsets_mapping=True,
-            return_special_tokens_mask=True,
-            return_tensors="pt",
-        )
-        offsets = enc.pop("offset_mapping").numpy().astype(np.int64)
-        special = enc.pop("special_tokens_mask").numpy().astype(np.int64)
-        inputs = {key: value.to(self.device) for key, value in enc.items()}
+            return empty_batch(self.hidden_size)
+        tokenized = tokenize(self.tokenizer, texts, self.max_length)
+        inputs = {name: torch.from_numpy(value).to(self.device) for name, value in tokenized.inputs.items()}
         with torch.inference_mode():
             output = self.model(**inputs)
             tokens = output.last_hidden_state
@@ -162,12 +188,10 @@ class Encoder:
             summed = (tokens * mask).sum(dim=1)
             counts = mask.sum(dim=1).clamp(min=1e-9)
             pooled = torch.nn.functional.normalize(summed / counts, p=2, dim=1)
-        attention = enc["attention_mask"].numpy().astype(np.int64)
-        special = np.maximum(special, 1 - attention)
         return EncodedBatch(
             token_embeddings=tokens.float().cpu().numpy(),
-            attention_mask=attention,
-            offsets=offsets,
+            attention_mask=tokenized.attention_mask,
+            offsets=tokenized.offsets,
             pooled=pooled.float().cpu().numpy(),
-            special_tokens_mask=special,
+            special_tokens_mask=tokenized.special_tokens_mask,
         )

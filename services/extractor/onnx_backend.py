@@ -24,7 +24,16 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .encoder import DEFAULT_ENCODER_ALIASES, EncodedBatch, Encoder, FloatArray, IntArray, encoder_display_name
+from .encoder import (
+    DEFAULT_ENCODER_ALIASES,
+    EncodedBatch,
+    Encoder,
+    FloatArray,
+    IntArray,
+    empty_batch,
+    encoder_display_name,
+    tokenize,
+)
 
 FP32_FILE = "encoder.onnx"
 INT8_FILE = "encoder.int8.onnx"
@@ -230,36 +239,17 @@ class OnnxEncoder:
         self.hidden_size = int(meta.get("hidden_size") or self.session.get_outputs()[0].shape[-1])
 
     def encode(self, texts: Sequence[str]) -> EncodedBatch:
-        hidden = self.hidden_size
         if not texts:
-            empty_i = np.zeros((0, 0), dtype=np.int64)
-            return EncodedBatch(
-                token_embeddings=np.zeros((0, 0, hidden), dtype=np.float32),
-                attention_mask=empty_i,
-                offsets=np.zeros((0, 0, 2), dtype=np.int64),
-                pooled=np.zeros((0, hidden), dtype=np.float32),
-                special_tokens_mask=empty_i,
-            )
-        enc = self.tokenizer(
-            list(texts),
-            padding=True,
-            truncation=True,
-            max_length=self.max_length,
-            return_offsets_mapping=True,
-            return_special_tokens_mask=True,
-            return_tensors="np",
-        )
-        offsets = np.asarray(enc["offset_mapping"], dtype=np.int64)
-        attention = np.asarray(enc["attention_mask"], dtype=np.int64)
-        special = np.maximum(np.asarray(enc["special_tokens_mask"], dtype=np.int64), 1 - attention)
-        feed = {name: np.asarray(enc[name], dtype=np.int64) for name in self.input_names}
+            return empty_batch(self.hidden_size)
+        tokenized = tokenize(self.tokenizer, texts, self.max_length)
+        feed = {name: tokenized.inputs[name] for name in self.input_names}
         tokens = np.asarray(self.session.run(["last_hidden_state"], feed)[0], dtype=np.float32)
         return EncodedBatch(
             token_embeddings=tokens,
-            attention_mask=attention,
-            offsets=offsets,
-            pooled=mean_pool_normalised(tokens, attention),
-            special_tokens_mask=special,
+            attention_mask=tokenized.attention_mask,
+            offsets=tokenized.offsets,
+            pooled=mean_pool_normalised(tokens, tokenized.attention_mask),
+            special_tokens_mask=tokenized.special_tokens_mask,
         )
 
 
