@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import gzip
+import importlib
 import logging
 import os
 import shutil
@@ -470,6 +471,15 @@ def cmd_schemas(args: argparse.Namespace) -> int:
 
 # -- parser --------------------------------------------------------------------------------------------
 
+# Commands with parsers of their own get their arguments untouched (so that their --help works):
+# name -> (module with `main(argv) -> int`, help, log level or None for the settings' level).
+DELEGATED: dict[str, tuple[str, str, str | None]] = {
+    "feeds": ("..fetcher.cli", "check one feed, or print a running fetcher's feed health", "warning"),
+    "train": ("..extractor.training", "train the extractor's heads (see models/MODEL_CARD.md)", None),
+    "export-onnx": ("..extractor.onnx_backend", "export the encoder to ONNX (+ int8) for the onnx backend", None),
+    "demo-site": ("..demo.server", "serve the demo site", None),
+}
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newswire", description=__doc__)
@@ -509,45 +519,18 @@ def build_parser() -> argparse.ArgumentParser:
     schemas.add_argument("action", choices=("export", "check"))
     schemas.add_argument("--dir", default="schemas")
 
-    feeds = sub.add_parser("feeds", help="check one feed, or print a running fetcher's feed health", add_help=False)
-    feeds.add_argument("feeds_args", nargs=argparse.REMAINDER)
-
-    export_onnx = sub.add_parser(
-        "export-onnx", help="export the encoder to ONNX (+ int8) for the onnx backend", add_help=False
-    )
-    export_onnx.add_argument("export_onnx_args", nargs=argparse.REMAINDER)
-
-    train = sub.add_parser("train", help="train the extractor's heads (see models/MODEL_CARD.md)", add_help=False)
-    train.add_argument("train_args", nargs=argparse.REMAINDER)
-
-    demo = sub.add_parser("demo-site", help="serve the demo site", add_help=False)
-    demo.add_argument("demo_args", nargs=argparse.REMAINDER)
+    for name, (_, help_text, _) in DELEGATED.items():
+        sub.add_parser(name, help=help_text, add_help=False)  # listed in --help; parsed by their own main
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    # Commands with parsers of their own get their arguments untouched (so that their --help works).
-    if arguments[:1] == ["feeds"]:
-        from ..fetcher.cli import main as feeds_main
-
-        _configure_logging("warning")
-        return feeds_main(arguments[1:])
-    if arguments[:1] == ["train"]:
-        from ..extractor.training import main as train_main
-
-        _configure_logging(ServiceSettings().log_level)
-        return train_main(arguments[1:])
-    if arguments[:1] == ["export-onnx"]:
-        from ..extractor.onnx_backend import main as export_onnx_main
-
-        _configure_logging(ServiceSettings().log_level)
-        return export_onnx_main(arguments[1:])
-    if arguments[:1] == ["demo-site"]:
-        from ..demo.server import main as demo_main
-
-        _configure_logging(ServiceSettings().log_level)
-        return demo_main(arguments[1:])
+    if arguments and arguments[0] in DELEGATED:
+        module, _, log_level = DELEGATED[arguments[0]]
+        _configure_logging(log_level or ServiceSettings().log_level)
+        delegate: Callable[[list[str]], int] = importlib.import_module(module, __package__).main
+        return delegate(arguments[1:])
     args = build_parser().parse_args(arguments)
     _configure_logging(args.log_level or ServiceSettings().log_level)
     command: str = args.command

@@ -94,3 +94,15 @@ def test_an_unreadable_input_is_reported_and_the_rest_goes_on(
     assert lines[0]["error"].startswith("unreadable:")
     assert lines[1]["id"] == str(good)
     assert "error" not in lines[1]
+
+
+@pytest.mark.parametrize("command", ["feeds", "train", "export-onnx", "demo-site"])
+def test_delegated_commands_answer_help_with_their_own_parser(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    try:
+        code = main([command, "--help"])
+    except SystemExit as stop:  # argparse's own way out; `feeds` turns it into a return code
+        code = stop.code  # type: ignore[assignment]
+    assert code == 0
+    assert capsys.readouterr().out.startswith(f"usage: newswire {command}")
