@@ -27,7 +27,7 @@ from pathlib import Path
 import orjson
 from aiokafka import AIOKafkaConsumer
 
-from newswire.common.broker import LocalBroker
+from newswire.common.broker import LocalBroker, free_port
 from newswire.common.processes import terminate_all
 from newswire.demo.server import DemoSite, demo_feeds_yaml
 
@@ -110,7 +110,7 @@ def main() -> int:
             articles = len(site.article_urls())
             subprocess.run([sys.executable, "-m", "newswire", "topics", "create"], env=env, check=True)
             started = time.monotonic()
-            ports = {"fetcher": 16061, "cleaner": 16062, "extractor": 16063}
+            ports = {service: free_port() for service in ("fetcher", "cleaner", "extractor")}
             for service in ("cleaner", "extractor", "fetcher"):
                 if service == "fetcher":  # measure the steady state: the feed is polled once the rest is ready
                     for other in ("cleaner", "extractor"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from newswire.common.broker import free_port
 from newswire.common.processes import terminate_all
 from newswire.common.schemas import validate_message
 
@@ -57,12 +57,6 @@ class Namespace:
 
     def dlq(self, service: str) -> str:
         return self.topic(f"{service}.dlq")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
