@@ -97,9 +97,7 @@ def test_an_unreadable_input_is_reported_and_the_rest_goes_on(
 
 
 @pytest.mark.parametrize("command", ["feeds", "train", "export-onnx", "demo-site"])
-def test_delegated_commands_answer_help_with_their_own_parser(
-    command: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_delegated_commands_answer_help_with_their_own_parser(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     try:
         code = main([command, "--help"])
     except SystemExit as stop:  # argparse's own way out; `feeds` turns it into a return code
