@@ -89,6 +89,18 @@ def test_most_specific_place_wins_and_based_is_skipped(gazetteer: Gazetteer) -> 
     assert _locate("The UK-based group spoke.", gazetteer, context) is None
 
 
+def test_a_country_used_as_an_adjective_is_not_the_place(gazetteer: Gazetteer) -> None:
+    context = CountryContext({"GR": 3.0})
+    athens = _locate("Thousands marched on the US embassy in Athens on Saturday.", gazetteer, context)
+    assert athens is not None and athens.name == "Athens" and athens.country_code == "GR"
+    assert _locate("Protesters marched on the US embassy.", gazetteer, context) is None
+    assert _locate("US-led forces withdrew.", gazetteer, context) is None
+    assert _locate("Russian officials and UK officials met.", gazetteer, context) is None
+    # ... while a country that is where things happen still is
+    syria = _locate("Troops opened fire in Syria.", gazetteer, CountryContext({"SY": 1.0}))
+    assert syria is not None and syria.country_code == "SY" and syria.precision == "country"
+
+
 def test_reporter_location_is_not_the_event_place(gazetteer: Gazetteer) -> None:
     text = "Nisreen el-Shamayleh, reporting from the Jordanian capital Amman, spoke to activists."
     assert _locate(text, gazetteer, CountryContext({"SY": 3.0})) is None

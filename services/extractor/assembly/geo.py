@@ -98,6 +98,16 @@ _CUE_BEFORE = re.compile(
 _ADMIN1_BEFORE = re.compile(r"\b(?:province|governorate|region|state)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _ADMIN1_AFTER = re.compile(r"^\s+(?:province|governorate|region|district|state)\b", re.IGNORECASE)
 _BASED_AFTER = re.compile(r"^-based\b")
+# A country name used as an adjective ("the US embassy", "Russian-made", "UK officials") says whose, not
+# where: the march on the US embassy happened in Athens, not in the United States.
+_ATTRIBUTIVE_AFTER = re.compile(
+    r"^(?:-(?:led|backed|made|brokered|funded|trained|owned)\b|\s+(?:embassy|embassies|consulate|consul|"
+    r"ambassador|envoy|delegation|diplomats?|officials?|authorities|government|administration|forces|troops|"
+    r"soldiers|army|military|navy|air force|warplanes|jets|drones?|president|prime minister|"
+    r"(?:foreign |defence |defense |interior )?minister|ministry|spokes(?:man|woman|person)|counterparts?|"
+    r"leaders?|allies|citizens?|nationals?|companies|company|firms?)\b)",
+    re.IGNORECASE,
+)
 # Capitalised words that are also towns somewhere but in English copy are something else.
 _NOT_PLACES = frozenset(
     {
@@ -377,6 +387,7 @@ def find_places(
             return False
         if _BASED_AFTER.match(text[end:]):
             return False
+        attributive = bool(_ATTRIBUTIVE_AFTER.match(text[end:]))
         cue = cue_before(start)
         admin1_level = bool(_ADMIN1_BEFORE.search(text, max(0, start - 40), start) or _ADMIN1_AFTER.match(text[end:]))
         lookup_name = _OF_PLACE.sub("", surface)  # "Port of Latakia" is in Latakia
@@ -400,6 +411,10 @@ def find_places(
                 candidates = [
                     p for p in candidates if p.population >= _SELF_EVIDENT_POPULATION or context.knows(p.country_code)
                 ]
+        if attributive:
+            candidates = [p for p in candidates if p.kind != "country"]
+            if not candidates:
+                return False
         place = choose_place(candidates, context)
         if place is None and not from_tagger:
             return False
