@@ -24,23 +24,45 @@ import numpy as np
 
 from newswire.extractor.analyzer import default_models_dir
 from newswire.extractor.encoder import Encoder, TextEncoder
-from newswire.extractor.heads import EVENT_HEAD, NER_HEAD, NO_EVENT, SUBTYPE_HEAD, DenseHead, TaggerHead
+from newswire.extractor.heads import (
+    EVENT_HEAD,
+    NER_HEAD,
+    NO_EVENT,
+    SUBTYPE_HEAD,
+    DenseHead,
+    SubtypeHead,
+    TaggerHead,
+    TransformerHead,
+    load_subtype_head,
+)
 from newswire.extractor.onnx_backend import FP32_FILE, INT8_FILE, OnnxEncoder, default_onnx_path
 from newswire.extractor.training import (
     ACLED_FILE,
     CONLL_DIR,
     PLOVER_FILE,
     FeatureCache,
+    SubtypeData,
     build_ner_data,
     evaluate_tagger,
     load_acled,
     load_plover,
+    subtype_probabilities,
 )
 
 
 def _predict(head: DenseHead, encoder: TextEncoder, texts: Sequence[str]) -> list[str]:
     features = FeatureCache(encoder, None).sentence_features(texts)  # type: ignore[arg-type]
     return [head.labels[i] for i in head.predict_proba(features).argmax(axis=1)]
+
+
+def _predict_subtypes(head: SubtypeHead, encoder: TextEncoder, texts: Sequence[str]) -> list[str]:
+    """The sub-type head on this encoder's outputs: pooled features, or the hidden state it starts from."""
+    if not isinstance(head, TransformerHead):
+        return _predict(head, encoder, texts)
+    cache = FeatureCache(encoder, None)  # type: ignore[arg-type]
+    states, mask = cache.layer_states(texts, head.tap_layer)
+    data = SubtypeData(labels=[""] * len(texts), pooled=np.zeros((len(texts), 0), np.float32), states=states, mask=mask)
+    return [head.labels[i] for i in subtype_probabilities(head, data).argmax(axis=1)]
 
 
 def _f1(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str], average: str) -> float:
@@ -71,7 +93,7 @@ def main() -> int:
     print(f"load average {os.getloadavg()}, torch threads {torch.get_num_threads()}, onnx threads {threads}")
 
     event_head = DenseHead.load(args.models / EVENT_HEAD)
-    subtype_head = DenseHead.load(args.models / SUBTYPE_HEAD)
+    subtype_head = load_subtype_head(args.models / SUBTYPE_HEAD)
     tagger = TaggerHead.load(args.models / NER_HEAD)
     stories = load_plover(args.data / PLOVER_FILE)
     picked = sorted(random.Random(args.seed).sample(range(len(stories)), min(args.sample, len(stories))))
@@ -90,7 +112,7 @@ def main() -> int:
         started = time.monotonic()
         ner = evaluate_tagger(tagger, build_ner_data(FeatureCache(encoder, None), ner_file, progress=""))  # type: ignore[arg-type]
         plover = _predict(event_head, encoder, plover_texts)
-        acled = _predict(subtype_head, encoder, acled_texts)
+        acled = _predict_subtypes(subtype_head, encoder, acled_texts)
         predictions[label] = {"plover": plover, "acled": acled}
         print(
             f"{label:<11} {ner['f1']:7.4f} {ner['precision']:6.4f} {ner['recall']:6.4f} "

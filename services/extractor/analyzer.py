@@ -15,12 +15,16 @@ from .heads import (
     MODE_HEAD,
     NER_HEAD,
     NO_EVENT,
+    SUBTYPE_COMPATIBILITY,
     SUBTYPE_HEAD,
     SUBTYPE_MIN_CONFIDENCE,
     DenseHead,
+    SubtypeHead,
     TaggerHead,
+    TransformerHead,
     case_features,
     compatible_subtype,
+    load_subtype_head,
     pooled_features,
     spans_from_tags,
 )
@@ -59,7 +63,16 @@ class SentenceAnalyzer:
         self.event_threshold = event_threshold
         self.event_head = DenseHead.load(self.models_dir / EVENT_HEAD)
         self.mode_head = self._optional_dense(MODE_HEAD)
-        self.subtype_head = self._optional_dense(SUBTYPE_HEAD)
+        self.subtype_head: SubtypeHead | None = (
+            load_subtype_head(self.models_dir / SUBTYPE_HEAD)
+            if (self.models_dir / SUBTYPE_HEAD / "weights.npz").exists()
+            else None
+        )
+        # A fine-tuned sub-type head starts from an intermediate hidden state of the same encoder pass.
+        self._taps: tuple[int, ...] = (
+            (self.subtype_head.tap_layer,) if isinstance(self.subtype_head, TransformerHead) else ()
+        )
+        self._check_taps()
         self.tagger = TaggerHead.load(self.models_dir / NER_HEAD) if (self.models_dir / NER_HEAD).exists() else None
         self._check_encoder_matches()
         self._none_index = self.event_head.labels.index(NO_EVENT)
@@ -68,6 +81,16 @@ class SentenceAnalyzer:
     def _optional_dense(self, name: str) -> DenseHead | None:
         directory = self.models_dir / name
         return DenseHead.load(directory) if (directory / "weights.npz").exists() else None
+
+    def _check_taps(self) -> None:
+        for layer in self._taps:
+            if not 0 <= layer <= self.encoder.layer_count:
+                raise ValueError(
+                    f"head {SUBTYPE_HEAD} reads hidden state {layer}, but encoder {self.encoder.name} has "
+                    f"{self.encoder.layer_count} layers; retrain it with `newswire train subtypes`"
+                )
+        if self._taps:
+            self.encoder.encode(["probe"], layers=self._taps)  # an old ONNX export fails here, not mid-stream
 
     def _check_encoder_matches(self) -> None:
         """Heads only make sense on the encoder they were trained on; a mismatch is worth shouting about."""
@@ -84,7 +107,7 @@ class SentenceAnalyzer:
                 )
 
     def _heads_meta(self) -> dict[str, dict[str, object]]:
-        heads: dict[str, DenseHead | TaggerHead | None] = {
+        heads: dict[str, DenseHead | TransformerHead | TaggerHead | None] = {
             EVENT_HEAD: self.event_head,
             MODE_HEAD: self.mode_head,
             SUBTYPE_HEAD: self.subtype_head,
@@ -120,7 +143,7 @@ class SentenceAnalyzer:
         for begin in range(0, len(order), self.batch_size):
             chunk = order[begin : begin + self.batch_size]
             batch = [sentences[i] for i in chunk]
-            encoded = self.encoder.encode([s.text for s in batch])
+            encoded = self.encoder.encode([s.text for s in batch], layers=self._taps)
             for index, analysis in zip(chunk, self._analyze_batch(batch, encoded), strict=True):
                 results[index] = analysis
         return [r for r in results if r is not None]
@@ -129,39 +152,59 @@ class SentenceAnalyzer:
         features = pooled_features(encoded.pooled, encoded.token_embeddings, encoded.attention_mask)
         event_probs = self.event_head.predict_proba(features)
         mode_probs = self.mode_head.predict_proba(features) if self.mode_head is not None else None
-        subtype_probs = self.subtype_head.predict_proba(features) if self.subtype_head is not None else None
-        out: list[SentenceAnalysis] = []
-        for row, sentence in enumerate(batch):
-            probs = event_probs[row]
-            event_score = float(1.0 - probs[self._none_index])
+        event_types: list[str | None] = []
+        type_scores_per_row: list[dict[str, float]] = []
+        for probs in event_probs:
             type_scores = {
                 label: round(float(p), 4)
                 for label, p in zip(self.event_head.labels, probs, strict=True)
                 if label != NO_EVENT
             }
             best_type = max(type_scores, key=lambda label: type_scores[label])
-            event_type = best_type if event_score >= self.event_threshold else None
+            event_score = float(1.0 - probs[self._none_index])
+            event_types.append(best_type if event_score >= self.event_threshold else None)
+            type_scores_per_row.append(type_scores)
+        sub_types = self._sub_types(event_types, features, encoded)
+        out: list[SentenceAnalysis] = []
+        for row, sentence in enumerate(batch):
+            event_type = event_types[row]
             mode = None
-            sub_type = None
             if event_type is not None and mode_probs is not None and self.mode_head is not None:
                 mode = self._mode_for(event_type, mode_probs[row])
-            if event_type is not None and subtype_probs is not None and self.subtype_head is not None:
-                min_confidence = float(self.subtype_head.meta.get("min_confidence", SUBTYPE_MIN_CONFIDENCE))
-                sub_type, _ = compatible_subtype(
-                    event_type, self.subtype_head.labels, subtype_probs[row], min_confidence
-                )
             out.append(
                 SentenceAnalysis(
                     sentence=sentence,
                     event_type=event_type,
-                    event_score=round(event_score, 4),
-                    event_scores=type_scores,
+                    event_score=round(float(1.0 - event_probs[row][self._none_index]), 4),
+                    event_scores=type_scores_per_row[row],
                     mode=mode,
-                    sub_event_type=sub_type,
+                    sub_event_type=sub_types.get(row),
                     entities=self._entities(sentence.text, encoded, row),
                 )
             )
         return out
+
+    def _sub_types(
+        self, event_types: Sequence[str | None], features: np.ndarray, encoded: EncodedBatch
+    ) -> dict[int, str]:
+        """Sub-types for the rows whose PLOVER type has any; the fine-tuned head only runs on those rows."""
+        head = self.subtype_head
+        rows = [row for row, kind in enumerate(event_types) if kind is not None and SUBTYPE_COMPATIBILITY.get(kind)]
+        if head is None or not rows:
+            return {}
+        if isinstance(head, TransformerHead):
+            mask = encoded.attention_mask[rows]
+            width = int(mask.sum(axis=1).max())
+            probs = head.predict_proba(encoded.hidden_states[head.tap_layer][rows, :width], mask[:, :width])
+        else:
+            probs = head.predict_proba(features[rows])
+        min_confidence = float(head.meta.get("min_confidence", SUBTYPE_MIN_CONFIDENCE))
+        found: dict[int, str] = {}
+        for position, row in enumerate(rows):
+            sub_type, _ = compatible_subtype(event_types[row], head.labels, probs[position], min_confidence)
+            if sub_type is not None:
+                found[row] = sub_type
+        return found
 
     def _mode_for(self, event_type: str, probs: np.ndarray) -> str | None:
         """Modes are per type in PLOVER: choose only among the predicted type's own modes."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -52,14 +52,18 @@ class EncodedBatch:
     offsets: IntArray  # [B, T, 2] character offsets into each text; (0, 0) for special/padding tokens
     pooled: FloatArray  # [B, H] mean-pooled over real tokens, L2-normalised (sentence-transformers style)
     special_tokens_mask: IntArray  # [B, T] 1 for [CLS]/[SEP]/padding
+    # Intermediate hidden states asked for with `encode(..., layers=...)`: index -> [B, T, H]
+    # (0 = embeddings output, n = output of layer n), for heads that fine-tuned the top layers.
+    hidden_states: dict[int, FloatArray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return int(self.token_embeddings.shape[0])
 
 
-def empty_batch(hidden_size: int) -> EncodedBatch:
+def empty_batch(hidden_size: int, layers: Sequence[int] = ()) -> EncodedBatch:
     empty = np.zeros((0, 0), dtype=np.int64)
     return EncodedBatch(
+        hidden_states={layer: np.zeros((0, 0, hidden_size), dtype=np.float32) for layer in layers},
         token_embeddings=np.zeros((0, 0, hidden_size), dtype=np.float32),
         attention_mask=empty,
         offsets=np.zeros((0, 0, 2), dtype=np.int64),
@@ -107,10 +111,11 @@ class TextEncoder(Protocol):
     name: str
     fingerprint: str
     hidden_size: int
+    layer_count: int  # transformer layers; `encode(layers=...)` accepts 0..layer_count
     max_length: int
     device: str
 
-    def encode(self, texts: Sequence[str]) -> EncodedBatch: ...
+    def encode(self, texts: Sequence[str], layers: Sequence[int] = ()) -> EncodedBatch: ...
 
 
 def load_encoder(
@@ -157,6 +162,7 @@ class Encoder:
         self.model.eval()
         self.model.to(device)
         self.hidden_size = int(self.model.config.hidden_size)
+        self.layer_count = int(getattr(self.model.config, "num_hidden_layers", 0))
         self.fingerprint = self._fingerprint()
 
     def _fingerprint(self) -> str:
@@ -175,15 +181,16 @@ class Encoder:
                 break
         return digest.hexdigest()[:10]
 
-    def encode(self, texts: Sequence[str]) -> EncodedBatch:
+    def encode(self, texts: Sequence[str], layers: Sequence[int] = ()) -> EncodedBatch:
         torch = self._torch
         if not texts:
-            return empty_batch(self.hidden_size)
+            return empty_batch(self.hidden_size, layers)
         tokenized = tokenize(self.tokenizer, texts, self.max_length)
         inputs = {name: torch.from_numpy(value).to(self.device) for name, value in tokenized.inputs.items()}
         with torch.inference_mode():
-            output = self.model(**inputs)
+            output = self.model(**inputs, output_hidden_states=bool(layers))
             tokens = output.last_hidden_state
+            taps = {layer: output.hidden_states[layer].float().cpu().numpy() for layer in layers}
             mask = inputs["attention_mask"].unsqueeze(-1).to(tokens.dtype)
             summed = (tokens * mask).sum(dim=1)
             counts = mask.sum(dim=1).clamp(min=1e-9)
@@ -194,4 +201,5 @@ class Encoder:
             offsets=tokenized.offsets,
             pooled=pooled.float().cpu().numpy(),
             special_tokens_mask=tokenized.special_tokens_mask,
+            hidden_states=taps,
         )

@@ -51,6 +51,12 @@ def _load(directory: Path) -> tuple[dict[str, FloatArray], dict[str, Any]]:
     return arrays, meta
 
 
+def _load_labelled(directory: Path) -> tuple[list[str], dict[str, FloatArray], dict[str, Any]]:
+    """Labels, arrays, and the rest of the metadata (without the bookkeeping keys `labels` and `kind`)."""
+    arrays, meta = _load(directory)
+    return list(meta["labels"]), arrays, {k: v for k, v in meta.items() if k not in {"labels", "kind"}}
+
+
 @dataclass
 class DenseHead:
     """A softmax classifier (linear, or with one ReLU hidden layer) over pooled sentence embeddings.
@@ -84,14 +90,131 @@ class DenseHead:
 
     @classmethod
     def load(cls, directory: Path) -> DenseHead:
-        arrays, meta = _load(directory)
+        labels, arrays, meta = _load_labelled(directory)
         layers = sum(1 for key in arrays if key.startswith("W"))
         return cls(
-            labels=list(meta["labels"]),
+            labels=labels,
             weights=[arrays[f"W{i}"] for i in range(layers)],
             biases=[arrays[f"b{i}"] for i in range(layers)],
-            meta={k: v for k, v in meta.items() if k not in {"labels", "kind"}},
+            meta=meta,
         )
+
+
+_LAYER_PARTS = ("q", "k", "v", "o", "ln1", "i", "out", "ln2")
+
+
+def _erf(x: FloatArray) -> FloatArray:
+    """Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): exact GELU without a scipy dependency."""
+    sign = np.sign(x)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    result: FloatArray = (sign * (1.0 - poly * np.exp(-a * a))).astype(np.float32)
+    return result
+
+
+def _gelu(x: FloatArray, kind: str) -> FloatArray:
+    if kind in {"gelu_new", "gelu_pytorch_tanh", "gelu_fast"}:
+        inner = np.sqrt(2.0 / np.pi) * (x + 0.044715 * x**3)
+        tanh_form: FloatArray = (0.5 * x * (1.0 + np.tanh(inner))).astype(np.float32)
+        return tanh_form
+    if kind == "relu":
+        relu: FloatArray = np.maximum(x, 0.0)
+        return relu
+    exact: FloatArray = (0.5 * x * (1.0 + _erf(x / np.sqrt(2.0)))).astype(np.float32)
+    return exact
+
+
+def _layer_norm(x: FloatArray, gamma: FloatArray, beta: FloatArray, eps: float) -> FloatArray:
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    normed: FloatArray = ((x - mean) / np.sqrt(var + eps) * gamma + beta).astype(np.float32)
+    return normed
+
+
+@dataclass
+class TransformerHead:
+    """The encoder's top layers, fine-tuned for one task, re-run in numpy from a hidden state the shared
+    encoder pass already computed, then pooled into a softmax classifier.
+
+    Frozen-feature heads top out at 0.74 weighted F1 on the ACLED-style sub-types; letting the top four
+    of MiniLM's six layers adapt lifts that to 0.80 while every other head keeps reading the untouched
+    encoder. The cost is those layers again, in numpy, over just the sentences that can take a sub-type.
+    Arrays use the PyTorch layout (`L{n}.q_W` is [out, in]); `meta` says which hidden state to start
+    from (`tap_layer`, an index into the encoder's hidden states, 0 = embeddings) and the layer shape.
+    """
+
+    labels: list[str]
+    arrays: dict[str, FloatArray]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def tap_layer(self) -> int:
+        return int(self.meta["tap_layer"])
+
+    @property
+    def layer_count(self) -> int:
+        return int(self.meta["layers"])
+
+    def _linear(self, x: FloatArray, name: str) -> FloatArray:
+        result: FloatArray = x @ self.arrays[f"{name}_W"].T + self.arrays[f"{name}_b"]
+        return result
+
+    def _layer(self, index: int, hidden: FloatArray, additive_mask: FloatArray) -> FloatArray:
+        p = f"L{index}."
+        batch, steps, width = hidden.shape
+        heads = int(self.meta["num_heads"])
+        eps = float(self.meta.get("layer_norm_eps", 1e-12))
+
+        def split(x: FloatArray) -> FloatArray:
+            return x.reshape(batch, steps, heads, width // heads).transpose(0, 2, 1, 3)
+
+        query, key, value = (split(self._linear(hidden, p + n)) for n in ("q", "k", "v"))
+        scores = query @ key.transpose(0, 1, 3, 2) / np.sqrt(width // heads) + additive_mask
+        context = (_softmax(scores) @ value).transpose(0, 2, 1, 3).reshape(batch, steps, width)
+        a = self.arrays
+        hidden = _layer_norm(hidden + self._linear(context, p + "o"), a[p + "ln1_W"], a[p + "ln1_b"], eps)
+        inner = _gelu(self._linear(hidden, p + "i"), str(self.meta.get("activation", "gelu")))
+        return _layer_norm(hidden + self._linear(inner, p + "out"), a[p + "ln2_W"], a[p + "ln2_b"], eps)
+
+    def logits(self, hidden: FloatArray, attention_mask: IntArray) -> FloatArray:
+        """`hidden` is [B, T, H] at `tap_layer`; `attention_mask` [B, T] marks real tokens."""
+        states = hidden.astype(np.float32)
+        additive = ((1.0 - attention_mask[:, None, None, :].astype(np.float32)) * -1e4).astype(np.float32)
+        for index in range(self.layer_count):
+            states = self._layer(index, states, additive)
+        mask = attention_mask[..., None].astype(np.float32)
+        mean = (states * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
+        pooled = mean / np.clip(np.linalg.norm(mean, axis=1, keepdims=True), 1e-12, None)
+        return self._linear(pooled * float(self.meta.get("logit_scale", 1.0)), "fc")
+
+    def predict_proba(self, hidden: FloatArray, attention_mask: IntArray) -> FloatArray:
+        return _softmax(self.logits(hidden, attention_mask))
+
+    def save(self, directory: Path) -> None:
+        # float16 halves the artifact; the round trip moves the sub-type probabilities by ~1e-3.
+        arrays = {k: v.astype(np.float16) for k, v in self.arrays.items()}
+        _save(directory, arrays, {**self.meta, "labels": self.labels, "kind": "transformer-top"})
+
+    @classmethod
+    def load(cls, directory: Path) -> TransformerHead:
+        labels, arrays, meta = _load_labelled(directory)
+        return cls(labels=labels, arrays=arrays, meta=meta)
+
+
+SubtypeHead = DenseHead | TransformerHead
+
+
+def load_head_kind(directory: Path) -> str:
+    meta: dict[str, Any] = json.loads((directory / "labels.json").read_text())
+    return str(meta.get("kind", "dense"))
+
+
+def load_subtype_head(directory: Path) -> SubtypeHead:
+    """A sub-type head of either kind (`newswire train` falls back to a dense head for non-BERT encoders)."""
+    if load_head_kind(directory) == "transformer-top":
+        return TransformerHead.load(directory)
+    return DenseHead.load(directory)
 
 
 def pooled_features(pooled: FloatArray, token_embeddings: FloatArray, attention_mask: IntArray) -> FloatArray:
@@ -351,12 +474,8 @@ class TaggerHead:
 
     @classmethod
     def load(cls, directory: Path) -> TaggerHead:
-        arrays, meta = _load(directory)
-        return cls(
-            tags=list(meta["labels"]),
-            arrays=arrays,
-            meta={k: v for k, v in meta.items() if k not in {"labels", "kind"}},
-        )
+        tags, arrays, meta = _load_labelled(directory)
+        return cls(tags=tags, arrays=arrays, meta=meta)
 
 
 @dataclass(frozen=True, slots=True)

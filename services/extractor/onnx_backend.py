@@ -93,7 +93,7 @@ def export_encoder(
     opset: int = DEFAULT_OPSET,
     max_length: int = 128,
 ) -> ExportResult:
-    """Export the encoder's last hidden state (dynamic batch and sequence axes), optionally quantised to int8.
+    """Export the encoder's hidden states (dynamic batch and sequence axes), optionally quantised to int8.
 
     `out_dir` receives the graph(s), the tokenizer and `export.json`, so the folder alone is enough to
     run `OnnxEncoder` offline.
@@ -110,29 +110,35 @@ def export_encoder(
     model.eval()
     input_names = [name for name in ("input_ids", "attention_mask", "token_type_ids") if name in _input_names(source)]
 
-    class LastHiddenState(torch.nn.Module):
+    layer_count = int(model.config.num_hidden_layers)
+    output_names = ["last_hidden_state", *(hidden_state_output(i) for i in range(layer_count))]
+
+    class HiddenStates(torch.nn.Module):
+        """The last hidden state plus every earlier one, for heads that re-run the top layers."""
+
         def __init__(self, inner: torch.nn.Module) -> None:
             super().__init__()
             self.inner = inner
 
-        def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
-            return self.inner(**dict(zip(input_names, inputs, strict=True))).last_hidden_state  # type: ignore[no-any-return]
+        def forward(self, *inputs: torch.Tensor) -> tuple[torch.Tensor, ...]:
+            output = self.inner(**dict(zip(input_names, inputs, strict=True)), output_hidden_states=True)
+            return (output.last_hidden_state, *output.hidden_states[:layer_count])
 
     sample = source.tokenizer(
         [_CHECK_SENTENCE, "Talks in Moscow."], padding=True, truncation=True, max_length=max_length, return_tensors="pt"
     )
     fp32 = directory / FP32_FILE
-    dynamic = {name: {0: "batch", 1: "sequence"} for name in [*input_names, "last_hidden_state"]}
+    dynamic = {name: {0: "batch", 1: "sequence"} for name in [*input_names, *output_names]}
     # The tracer's warnings concern mask-building branches that are constant for an encoder (no KV cache);
     # the fp32 comparison below is what catches a bad trace.
     with torch.inference_mode(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            LastHiddenState(model),
+            HiddenStates(model),
             tuple(sample[name] for name in input_names),
             str(fp32),
             input_names=input_names,
-            output_names=["last_hidden_state"],
+            output_names=output_names,
             dynamic_axes=dynamic,
             opset_version=opset,
             do_constant_folding=True,
@@ -153,6 +159,7 @@ def export_encoder(
         "encoder_source": encoder,
         "encoder_fingerprint": source.fingerprint,
         "hidden_size": source.hidden_size,
+        "layer_count": layer_count,
         "max_length": max_length,
         "input_names": input_names,
         "opset": opset,
@@ -176,6 +183,10 @@ def _compare_with_torch(source: Encoder, graph: Path) -> float:
     expected, actual = source.encode(texts), onnx_encoder.encode(texts)
     real = expected.attention_mask.astype(bool)
     return float(np.abs(expected.token_embeddings - actual.token_embeddings)[real].max())
+
+
+def hidden_state_output(layer: int) -> str:
+    return f"hidden_state_{layer}"
 
 
 def resolve_onnx_file(path: Path, prefer: Quantize = "int8") -> Path:
@@ -237,14 +248,30 @@ class OnnxEncoder:
         self.session = ort.InferenceSession(str(self.graph), sess_options=options, providers=providers)
         self.input_names = [node.name for node in self.session.get_inputs()]
         self.hidden_size = int(meta.get("hidden_size") or self.session.get_outputs()[0].shape[-1])
+        self.output_names = {node.name for node in self.session.get_outputs()}
+        self.layer_count = int(meta.get("layer_count") or 0)
 
-    def encode(self, texts: Sequence[str]) -> EncodedBatch:
+    def _output_for(self, layer: int) -> str:
+        if layer == self.layer_count:
+            return "last_hidden_state"
+        name = hidden_state_output(layer)
+        if name not in self.output_names:
+            raise ValueError(
+                f"the ONNX export {self.graph} has no {name} output (exported before newswire exposed hidden "
+                f"states); run `newswire export-onnx` again"
+            )
+        return name
+
+    def encode(self, texts: Sequence[str], layers: Sequence[int] = ()) -> EncodedBatch:
         if not texts:
-            return empty_batch(self.hidden_size)
+            return empty_batch(self.hidden_size, layers)
         tokenized = tokenize(self.tokenizer, texts, self.max_length)
         feed = {name: tokenized.inputs[name] for name in self.input_names}
-        tokens = np.asarray(self.session.run(["last_hidden_state"], feed)[0], dtype=np.float32)
+        wanted = ["last_hidden_state", *(self._output_for(layer) for layer in layers)]
+        outputs = [np.asarray(array, dtype=np.float32) for array in self.session.run(wanted, feed)]
+        tokens = outputs[0]
         return EncodedBatch(
+            hidden_states=dict(zip(layers, outputs[1:], strict=True)),
             token_embeddings=tokens,
             attention_mask=tokenized.attention_mask,
             offsets=tokenized.offsets,

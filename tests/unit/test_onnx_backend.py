@@ -98,6 +98,24 @@ def test_fp32_graph_matches_torch_encoder(export_dir: Path, torch_encoder: objec
     assert onnx_encoder.fingerprint == torch_encoder.fingerprint  # type: ignore[attr-defined]
     assert onnx_encoder.name.endswith("+onnx-fp32")
     assert len(onnx_encoder.encode([])) == 0
+    # The intermediate hidden states the fine-tuned sub-type head starts from agree too.
+    taps = (0, 4, 6)
+    expected_taps = torch_encoder.encode(SENTENCES, layers=taps).hidden_states  # type: ignore[attr-defined]
+    actual_taps = onnx_encoder.encode(SENTENCES, layers=taps).hidden_states
+    assert set(actual_taps) == set(taps)
+    for layer in taps:
+        np.testing.assert_allclose(actual_taps[layer][real], expected_taps[layer][real], atol=1e-4)
+    np.testing.assert_allclose(actual_taps[6], actual.token_embeddings)
+    assert onnx_encoder.encode([], layers=(4,)).hidden_states[4].shape == (0, 0, 384)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_an_export_without_hidden_states_asks_for_a_new_one(export_dir: Path) -> None:
+    onnx_encoder = load_encoder("default", backend="onnx", onnx_path=export_dir / FP32_FILE)
+    onnx_encoder.output_names = {"last_hidden_state"}  # type: ignore[attr-defined]  # what older exports had
+    with pytest.raises(ValueError, match="run `newswire export-onnx` again"):
+        onnx_encoder.encode(SENTENCES, layers=(4,))
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ from newswire.extractor.heads import (
     SUBTYPE_MIN_CONFIDENCE,
     compatible_subtype,
 )
-from newswire.extractor.training import cv_subtypes
+from newswire.extractor.training import SubtypeData, cv_subtypes
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
 SUBTYPE_LABELS: list[str] = json.loads((MODELS / "acled-subtype" / "labels.json").read_text())["labels"]
@@ -83,11 +83,11 @@ def test_cv_scores_report_coverage_and_accuracy_of_confident_predictions() -> No
     centres = rng.normal(size=(3, 16)).astype(np.float32) * 4
     labels = [name for name in ("ARREST", "ATTACK", "DIPLO") for _ in range(20)]
     features = np.concatenate([centres[i] + rng.normal(size=(20, 16)).astype(np.float32) for i in range(3)])
-    scores = cv_subtypes(features, labels, folds=5, seed=13)
+    scores = cv_subtypes(SubtypeData(labels, features), folds=5, seed=13)
     assert scores["weighted_f1"] == pytest.approx(1.0)
     assert scores["confident_coverage"] == pytest.approx(1.0)
     assert scores["confident_accuracy"] == pytest.approx(1.0)
     noise = rng.normal(size=(60, 16)).astype(np.float32)
-    noisy = cv_subtypes(noise, labels, folds=5, seed=13)
+    noisy = cv_subtypes(SubtypeData(labels, noise), folds=5, seed=13)
     assert 0.0 <= noisy["confident_accuracy"] <= 1.0
     assert noisy["weighted_f1"] < 0.8
