@@ -100,7 +100,8 @@ class DenseHead:
         )
 
 
-_LAYER_PARTS = ("q", "k", "v", "o", "ln1", "i", "out", "ln2")
+# The linear and layer-norm modules of one BERT layer, as `TransformerHead` names their arrays.
+LAYER_PARTS = ("q", "k", "v", "o", "i", "out", "ln1", "ln2")
 
 
 def _erf(x: FloatArray) -> FloatArray:

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .heads import FloatArray, IntArray, TransformerHead
+from .heads import LAYER_PARTS, FloatArray, IntArray, TransformerHead
 
 
 @dataclass(frozen=True)
@@ -208,7 +208,7 @@ def _load_layers(net: Any, head: TransformerHead) -> None:
         raise ValueError(f"initial head has {head.layer_count} layers, not {len(net.layers)}")
     with torch.no_grad():
         for number, layer in enumerate(net.layers):
-            for part in ("q", "k", "v", "o", "i", "out", "ln1", "ln2"):
+            for part in LAYER_PARTS:
                 module = getattr(layer, part)
                 module.weight.copy_(torch.from_numpy(head.arrays[f"L{number}.{part}_W"]))
                 module.bias.copy_(torch.from_numpy(head.arrays[f"L{number}.{part}_b"]))
@@ -220,7 +220,7 @@ def head_from_torch(
     """Copy the trained torch modules into a numpy `TransformerHead`."""
     arrays: dict[str, FloatArray] = {}
     for number, layer in enumerate(net.layers):
-        for part in ("q", "k", "v", "o", "i", "out", "ln1", "ln2"):
+        for part in LAYER_PARTS:
             module = getattr(layer, part)
             arrays[f"L{number}.{part}_W"] = module.weight.detach().cpu().numpy().astype(np.float32)
             arrays[f"L{number}.{part}_b"] = module.bias.detach().cpu().numpy().astype(np.float32)
