@@ -49,6 +49,8 @@ ActorKind = Literal[
 Qualifier = Literal["exact", "at_least", "more_than", "about", "up_to", "fewer_than", "range", "vague"]
 DatePrecision = Literal["day", "week", "month", "year"]
 GeoPrecision = Literal["city", "admin1", "country", "unresolved"]
+# Where an event's place came from when its own sentence names none.
+PlaceSource = Literal["dateline", "context"]
 
 Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{32,64}$")]
 
@@ -145,6 +147,10 @@ class Location(_Message):
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     precision: GeoPrecision = "unresolved"
+    inherited_from: PlaceSource | None = Field(
+        default=None,
+        description="set when the sentence names no place: the article's dateline or its dominant context place",
+    )
 
 
 class EventDate(_Message):
@@ -166,6 +172,7 @@ class Counts(_Message):
     killed: Count | None = None
     injured: Count | None = None
     arrested: Count | None = None
+    participants: Count | None = Field(default=None, description="how many took part (protests, rallies)")
 
 
 class Attribution(_Message):
