@@ -21,17 +21,88 @@ _KEYWORDS: list[tuple[str, ActorKind]] = [
     (r"army\s+deserters|army\s+defectors|deserters|defectors|defected\s+soldiers|free\s+\w+\s+army|"
      r"rebels?|insurgents?|militants?|armed\s+groups?|gunmen|fighters|opposition\s+fighters|militias?|"
      r"jihadists?", "rebels"),
-    (r"security\s+forces?|security\s+services|security\s+force|government\s+forces|regime\s+forces|"
-     r"troops|soldiers|army|military|police(?:men)?|riot\s+police|snipers|tanks|shabiha|shabbiha|"
-     r"loyalists|the\s+armed\s+forces|armed\s+forces|border\s+guards", "state_forces"),
-    (r"protesters|protestors|demonstrators|marchers|crowds?", "protesters"),
+    (r"(?:members\s+of\s+the\s+)?security\s+(?:forces?|services|personnel)|government\s+forces|"
+     r"regime\s+forces|pro-government\s+forces|loyalist\s+forces|troops|soldiers?|army|military|"
+     r"riot\s+police|police(?:m[ae]n)?|police\s+officers?|snipers|shabiha|shabbiha|loyalists|"
+     r"the\s+armed\s+forces|armed\s+forces|border\s+guards|"
+     # Equipment is an actor only as the subject of an attack ("tanks shelled"), never as an object
+     # ("a new shipment of tanks arrived").
+     r"tanks(?=\s+(?:shelled|fired|opened\s+fire|stormed|pounded|attacked|rolled|besieged|surrounded))",
+     "state_forces"),
+    (r"protesters?|protestors?|demonstrators?|marchers|crowds?", "protesters"),
     (r"civilians|residents|villagers|children|people|worshippers|families|women", "civilians"),
     (r"government|regime|authorities|administration|cabinet|ministry|foreign\s+minister|prime\s+minister|"
      r"president|diplomats|officials|leaders?|king|parliament", "government"),
-    (r"opposition\s+bloc|opposition|bloc|league|council|observatory|rights\s+group|delegation|committee",
+    (r"opposition\s+bloc|opposition|bloc|league|council|observatory|rights\s+group|delegation|committee|"
+     r"(?:trade\s+)?unions",
      "organisation"),
 ]  # fmt: skip
 _KEYWORD_RES = [(re.compile(rf"\b(?P<head>{pattern})\b", re.IGNORECASE), kind) for pattern, kind in _KEYWORDS]
+# A leader's forces: "Assad's forces", "Gaddafi loyalists" -> "Assad forces", state forces.
+_LEADER_FORCES = re.compile(
+    r"\b(?P<owner>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?)(?:'s|’s)?\s+(?:forces|troops|loyalists|militiamen|militias?)\b"
+)
+
+# Canonical names of keyword actors: number, possessives and "fire" normalised.
+_CANONICAL: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(pattern, re.IGNORECASE), name)
+    for pattern, name in (
+        (r"(?:members\s+of\s+(?:the\s+)?)?security\s+(?:forces?|services|personnel)(?:\s+fire)?", "security forces"),
+        (r"(?:riot\s+)?police(?:m[ae]n)?|police\s+officers?", "police"),
+        (r"soldiers?", "soldiers"),
+        (r"troops?", "troops"),
+        (r"(?:government|regime|pro-government|loyalist)\s+forces|loyalists", "government forces"),
+        (r"(?:the\s+)?armed\s+forces", "armed forces"),
+        (r"protest[eo]rs?|demonstrators?|marchers", "protesters"),
+        (r"crowds?", "crowds"),
+        (r"rebels?", "rebels"),
+        (r"militants?", "militants"),
+        (r"insurgents?", "insurgents"),
+        (r"militias?", "militias"),
+        (r"armed\s+groups?", "armed groups"),
+        (r"fighters?", "fighters"),
+        (r"jihadists?", "jihadists"),
+        (r"leaders?", "leaders"),
+        (r"shabb?iha", "shabiha"),
+    )
+]
+_TITLE_WORDS = frozenset(
+    {"king", "queen", "prince", "president", "prime", "minister", "foreign", "general", "gen.", "sheikh", "emir",
+     "sultan", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "al", "el"}
+)  # fmt: skip
+
+
+def canonical_name(name: str) -> str:
+    """One spelling per actor: "the security forces'", "security force fire", "Security Forces" ->
+    "security forces"; "Assad's forces" -> "Assad forces"; names keep their case, less any possessive."""
+    name = " ".join(name.split())
+    name = re.sub(r"^(?:the|The)\s+", "", name)
+    name = re.sub(r"(?:'s|’s|'|’)$", "", name).strip()
+    for pattern, canonical in _CANONICAL:
+        if pattern.fullmatch(name):
+            return canonical
+    leader = _LEADER_FORCES.fullmatch(name)
+    if leader:
+        return f"{leader.group('owner')} forces"
+    return name
+
+
+def same_actor(a: Actor | None, b: Actor | None) -> bool:
+    """Whether two actors are one party: the same canonical name, or two persons who share a name
+    ("Erdogan", "Tayyip Erdogan"), titles aside."""
+    if a is None or b is None:
+        return False
+    if canonical_name(a.name).lower() == canonical_name(b.name).lower():
+        return True
+    if a.kind == "person" and b.kind == "person":
+        return bool(_name_tokens(a.name) & _name_tokens(b.name))
+    return False
+
+
+def _name_tokens(name: str) -> set[str]:
+    return {token for token in re.split(r"[\s-]+", name.lower()) if token and token not in _TITLE_WORDS}
+
+
 _DEMONYM_ALTERNATION = "|".join(sorted(DEMONYMS, key=len, reverse=True))
 # What may qualify a keyword actor with its country: "Syrian troops", "Syria's foreign minister".
 _COUNTRY_PREFIX = re.compile(
@@ -189,12 +260,31 @@ def find_actor_mentions(
             mentions.append(ActorMention(Actor(name=surface, kind="country", country=code), match.start(), match.end()))
             taken.append((match.start(), match.end()))
 
+    for match in _LEADER_FORCES.finditer(text):
+        owner_code = gazetteer.country_code_of(match.group("owner"))
+        if not free(match.start(), match.end()) or match.group("owner") in ("The", "Government", "Regime"):
+            continue
+        if owner_code is not None:
+            forces = Actor(name="armed forces", kind="state_forces", country=owner_code)
+        else:
+            forces = Actor(name=canonical_name(match.group(0)), kind="state_forces", country=default_country)
+        mentions.append(ActorMention(forces, match.start(), match.end()))
+        taken.append((match.start(), match.end()))
+
     for pattern, kind in _KEYWORD_RES:
         for match in pattern.finditer(text):
             if not free(match.start(), match.end()):
                 continue
+            if kind in ("government", "organisation") and _appositive_of_person(text, match.start(), mentions):
+                # "Walid al-Muallem, Syria's foreign minister": the minister is al-Muallem, not a second party.
+                taken.append((match.start(), match.end()))
+                continue
             head = " ".join(match.group("head").split())
-            if kind == "civilians" and head.lower() == "people" and not re.search(r"\d|dozens|scores", text):
+            if (
+                kind == "civilians"
+                and head.lower() == "people"
+                and not re.search(r"\d|dozens|scores|hundreds|thousands", text)
+            ):
                 continue
             start = match.start()
             country = None
@@ -208,12 +298,23 @@ def find_actor_mentions(
                     start = prefix.start() if country else start
             if kind in ("state_forces", "government") and country is None:
                 country = default_country
-            name = text[start : match.end()]
-            if name.lower().startswith("the "):
-                name = name[4:]
+            name = canonical_name(head)
+            if kind != "organisation" and name == head:
+                name = head.lower()  # "Authorities blame ..." -> "authorities"
             mentions.append(ActorMention(Actor(name=name, kind=kind, country=country), start, match.end()))
             taken.append((start, match.end()))
     return sorted(mentions, key=lambda mention: mention.start)
+
+
+def _appositive_of_person(text: str, start: int, mentions: Sequence[ActorMention]) -> bool:
+    for mention in mentions:
+        if mention.actor.kind == "person" and re.fullmatch(
+            r",\s+(?!(?:and|or|but|while|as|who|which)\b)(?:the\s+|a\s+|[A-Z][a-z]+(?:'s|’s)\s+|(?:\w+\s+){0,2})?",
+            text[mention.end : start],
+            re.IGNORECASE,
+        ):
+            return True
+    return False
 
 
 def find_trigger(text: str, event_type: str | None, exclude: Sequence[tuple[int, int]] = ()) -> int | None:
@@ -237,13 +338,46 @@ def assign_roles(
     """(actor, target) from the candidates' positions around the trigger and the voice.
 
     Candidates inside a count's phrase ("27 civilians") are victims: they can be the target, never the
-    actor.
+    actor. The target is never the actor itself under another spelling: the next other party, or none.
     """
+    actor, target = _assign_roles(text, mentions, event_type, exclude, victims)
+    against = _PROTEST_AGAINST.search(text) if event_type == "PROTEST" else None
+    if against is not None:
+        # "marched ... to protest against the government's austerity plans": what they protest against.
+        usable = [m for m in mentions if not any(a <= m.start < b for a, b in exclude)]
+        protesters = [m for m in usable if m.end <= against.start()]
+        opposed = [m.actor for m in usable if m.start >= against.end()]
+        if protesters and same_actor(actor, opposed[0] if opposed else None):
+            actor = _subject(protesters)
+        target = next((a for a in opposed if not same_actor(a, actor)), target)
+    if actor is not None and same_actor(actor, target):
+        others = [
+            m.actor
+            for m in mentions
+            if not any(a <= m.start < b for a, b in exclude) and not same_actor(m.actor, actor)
+        ]
+        target = others[0] if others else None
+    return actor, target
+
+
+_PROTEST_AGAINST = re.compile(
+    r"\b(?:protest(?:ed|ing|s)?|demonstrat(?:e|ed|ing|ion|ions)|rall(?:y|ied|ies|ying)|march(?:ed|es)?)\s+against\b",
+    re.IGNORECASE,
+)
+
+
+def _assign_roles(
+    text: str,
+    mentions: Sequence[ActorMention],
+    event_type: str | None,
+    exclude: Sequence[tuple[int, int]],
+    victims: Sequence[tuple[int, int]],
+) -> tuple[Actor | None, Actor | None]:
     usable = [m for m in mentions if not any(a <= m.start < b for a, b in exclude)]
     patients_only = [m for m in usable if any(a <= m.start < b for a, b in victims)]
     if patients_only:
         agents = [m for m in usable if m not in patients_only]
-        actor, target = assign_roles(text, agents, event_type, exclude) if agents else (None, None)
+        actor, target = _assign_roles(text, agents, event_type, exclude, ()) if agents else (None, None)
         return actor, patients_only[0].actor
     if not usable:
         return None, None

@@ -55,7 +55,10 @@ _THREATENED = re.compile(
 _PLANNED = re.compile(
     r"\b(?:will|shall|is\s+to|are\s+to|plans?\s+to|planned|planning\s+to|intends?\s+to|is\s+due\s+to|"
     r"are\s+due\s+to|scheduled|expected\s+to|ahead\s+of|upcoming|forthcoming|next\s+week|next\s+month|"
-    r"tomorrow|set\s+to|going\s+to|to\s+be\s+held|would\s+meet|coming\s+(?:days|week))\b",
+    r"tomorrow|set\s+to|going\s+to|to\s+be\s+held|coming\s+(?:days|weeks?|months)|"
+    # Future in the past: "unions said they would hold further rallies".
+    r"would\s+(?:meet|hold|stage|organi[sz]e|march|rally|protest|strike|return|launch|call|continue)|"
+    r"further\s+(?:rallies|protests|demonstrations|marches|strikes|talks))\b",
     re.IGNORECASE,
 )
 _CLAIMED = re.compile(
@@ -70,7 +73,7 @@ _REPORTED = re.compile(
 # Future in the text of the sentence itself (for weekdays: "on Wednesday" ahead, not behind).
 _FUTURE = re.compile(
     r"\b(?:will|shall|is\s+to|are\s+to|plans?\s+to|scheduled|ahead\s+of|upcoming|next|set\s+to|due\s+to|"
-    r"expected\s+to|to\s+be\s+held|coming)\b",
+    r"expected\s+to|to\s+be\s+held|coming|would\s+(?:meet|hold|stage|organi[sz]e|march|rally|protest|strike))\b",
     re.IGNORECASE,
 )
 # Speech acts: when the speaker is the actor, "X said" is the event itself, not a report of it.

@@ -124,15 +124,53 @@ _CATEGORY_VERBS: list[tuple[Category, re.Pattern[str]]] = [
         ),
     ),
 ]
+_MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
+_PERIOD_NOUNS = r"crackdown|uprising|conflict|war|revolt|revolution|insurgency|unrest"
+# Running totals and period tolls: "since March", "so far this year", "in Assad's crackdown", "since the
+# uprising began", "over the past 24 hours" when it sums separate incidents.
 _CUMULATIVE = re.compile(
-    r"\b(?:since\s+(?:the\s+)?(?:start|beginning|outbreak|uprising|unrest|protests|revolt|conflict|war|"
-    r"january|february|march|april|may|june|july|august|september|october|november|december|\d{4})|"
-    r"in\s+total|so\s+far|to\s+date|in\s+all|overall\s+death\s+toll|death\s+toll\s+(?:since|of\s+the)|"
-    r"(?:'s|’s|the)\s+(?:crackdown|uprising|conflict|war|revolt)\b(?!\s+(?:on|in)\s+\w+day)|"
-    r"over\s+the\s+(?:past|last)\s+(?:\d+|\w+)\s+(?:months|years)|have\s+(?:now\s+)?been\s+killed\s+"
-    r"(?:in|during)\s+(?:the\s+)?(?:\w+\s+)?(?:crackdown|uprising|conflict|war|months))",
+    rf"\b(?:since\s+(?:the\s+)?(?:start|beginning|outbreak|uprising|unrest|protests|revolt|conflict|war|"
+    rf"revolution|insurgency|crackdown|{_MONTHS}|\d{{4}}|(?:\w+\s+){{0,3}}(?:began|started|broke\s+out|erupted))|"
+    rf"in\s+total|so\s+far|to\s+date|in\s+all|this\s+year|(?:last|past)\s+year|overall\s+death\s+toll|"
+    rf"death\s+toll\s+(?:since|of\s+the)|(?:total|tally|toll)\s+(?:to|of)\s+(?:at\s+least\s+)?\d|"
+    rf"bringing\s+(?:the\s+)?(?:total|toll|death\s+toll|number)|"
+    rf"(?:'s|’s|the|an?|this|its)\s+(?:(?:\w+|\w+-\w+)\s+){{0,2}}(?:{_PERIOD_NOUNS})\b(?!\s+(?:on|in)\s+\w+day)|"
+    rf"(?:over|in|during)\s+the\s+(?:past|last)\s+(?:\d+|\w+)\s+(?:weeks|months|years)|"
+    rf"have\s+(?:now\s+)?been\s+killed\s+(?:in|during)\s+(?:the\s+)?(?:\w+\s+)?(?:{_PERIOD_NOUNS}|months))",
     re.IGNORECASE,
 )
+# A day's window is a period toll only when it sums separate incidents.
+_DAY_WINDOW = re.compile(r"\b(?:over|in|during)\s+(?:the\s+)?(?:past|last)\s+(?:24|48|72)\s+hours\b", re.IGNORECASE)
+_SEVERAL_INCIDENTS = re.compile(
+    r"\b(?:separate|several|different|various|multiple|a\s+(?:series|string|wave|spate)\s+of)\s+(?:\w+\s+)?"
+    r"(?:attacks|incidents|bombings|blasts|explosions|clashes|raids|shootings|strikes|places|towns|cities|areas)\b",
+    re.IGNORECASE,
+)
+# ", bringing the toll since March to 3,500": what follows frames a tally, not this count.
+_TALLY_FRAMING = re.compile(r",\s+(?:bringing|raising|taking|pushing|putting|lifting)\b", re.IGNORECASE)
+_FRONTED_ADVERBIAL = re.compile(r"^\s*(?:over|in|during|since|so\s+far|throughout)\b[^,;]{0,60},", re.IGNORECASE)
+# "the deadliest day since the uprising began" compares one day with a period; it is not a tally.
+_SUPERLATIVE_BEFORE = re.compile(
+    r"\b(?:deadliest|bloodiest|worst|biggest|largest|heaviest|highest|first|most\s+\w+)\b[^,;]{0,40}$", re.IGNORECASE
+)
+# How many took part: "about 20,000 people took part", "thousands marched", "a crowd of 5,000".
+_PARTICIPATION_AFTER = re.compile(
+    r"^\s+(?:(?:had|have|has|were|are)\s+)?(?:took\s+part|marched|rallied|gathered|demonstrated|protested|joined|"
+    r"turned\s+out|attended|took\s+to\s+the\s+streets|filled|massed|converged|staged|chanted|"
+    r"came\s+out|poured|walked\s+out|went\s+on\s+strike|were\s+on\s+strike)\b",
+    re.IGNORECASE,
+)
+_PARTICIPATION_BEFORE = re.compile(
+    r"\b(?:crowds?|rall(?:y|ies)|march(?:es)?|protests?|demonstrations?|gatherings?|turnout)\s+of\s+(?:some\s+)?$",
+    re.IGNORECASE,
+)
+_PARTICIPANT_NOUNS = re.compile(
+    r"\s+(?:of\s+)?(?:other\s+)?(?P<noun>people|protesters|protestors|demonstrators|marchers|students|"
+    r"supporters|workers|unionists|trade\s+unionists|activists|residents|pensioners|teachers|farmers|"
+    r"opponents|worshippers|women|youths)\b",
+    re.IGNORECASE,
+)
+
 # Numbers that are not head counts: times, ages, money, dates, distances, percentages.
 _NOT_A_COUNT_AFTER = re.compile(
     r"^\s*(?:[:.]\d|%|percent|per\s+cent|years?|months?|weeks?|days?|hours?|minutes?|km|kilometres?|kilometers?|"
@@ -213,25 +251,10 @@ def find_count_mentions(text: str) -> list[CountMention]:
         after = text[match.end() :]
         if _NOT_A_COUNT_AFTER.match(after) or _NOT_A_COUNT_BEFORE.search(text[: match.start()]):
             continue
-        qualifier: Qualifier = _QUALIFIERS[match.group("qual").lower()] if match.group("qual") else "exact"
-        high: int | None = None
-        if match.group("vague"):
-            word = " ".join(match.group("vague").lower().split())
-            value, high = _VAGUE[word]
-            qualifier = "vague"
-        else:
-            low_text = match.group("lo") or match.group("lo_b")
-            high_text = match.group("hi") or match.group("hi_b")
-            parsed = parse_number(low_text)
-            if parsed is None:
-                continue
-            value = parsed
-            if high_text:
-                high = parse_number(high_text)
-                if high is not None and high > value:
-                    qualifier = "range"
-                else:
-                    high = None
+        parsed = _parse_quantity(match)
+        if parsed is None:
+            continue
+        value, high, qualifier = parsed
         # Four-digit years are dates, not people ("in 2011"), unless a victim noun follows.
         candidates.append((match, value, high, qualifier, match.end()))
 
@@ -267,8 +290,17 @@ def find_count_mentions(text: str) -> list[CountMention]:
         # ("34 soldiers as well as 12 deserters were killed").
         if verb_start > next_start and not _coordinated(text, phrase_end, next_start):
             continue
+        if _is_participation(text, match.start(), phrase_end):
+            continue
         clause_end = _clause_end(text, verb_start)
-        cumulative = bool(_CUMULATIVE.search(text, match.start(), clause_end))
+        if next_start > verb_start and not _coordinated(text, phrase_end, next_start):
+            # "killed 12 people on Friday, bringing the toll since March to 3,500": the tally is the
+            # next count's frame, not this one's.
+            clause_end = min(clause_end, next_start)
+        framing = _TALLY_FRAMING.search(text, match.start(), clause_end)
+        if framing is not None:
+            clause_end = framing.start()
+        cumulative = is_cumulative(text, match.start(), clause_end)
         mentions.append(
             CountMention(
                 category=category,
@@ -284,6 +316,65 @@ def find_count_mentions(text: str) -> list[CountMention]:
             )
         )
     return mentions
+
+
+def is_cumulative(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether text[start:end] frames a count as a running total or a period toll rather than one
+    occurrence's toll; a superlative comparison ("the deadliest day since March") is not a tally."""
+    end = len(text) if end is None else end
+    fronted = _FRONTED_ADVERBIAL.match(text)
+    if fronted is not None and fronted.end() <= start:
+        start = 0  # "Over the past 24 hours, 15 people were killed in separate attacks"
+    if _DAY_WINDOW.search(text, start, end) and _SEVERAL_INCIDENTS.search(text):
+        return True
+    for match in _CUMULATIVE.finditer(text, start, end):
+        if not _SUPERLATIVE_BEFORE.search(text, max(0, match.start() - 60), match.start()):
+            return True
+    return False
+
+
+def _is_participation(text: str, start: int, end: int) -> bool:
+    """A number of people taking part ("20,000 people took part"), not victims."""
+    return bool(
+        _PARTICIPATION_AFTER.match(text[end:]) or _PARTICIPATION_BEFORE.search(text[max(0, start - 40) : start])
+    )
+
+
+def find_participants(text: str) -> Count | None:
+    """The first head count of a protest or rally in a sentence: "Police said about 20,000 people took part,
+    while organisers put the figure at more than 40,000" -> about 20,000 (the first figure given)."""
+    for match in _QUANTITY.finditer(text):
+        if not match.group(0).strip() or _NOT_A_COUNT_AFTER.match(text[match.end() :]):
+            continue
+        noun = _PARTICIPANT_NOUNS.match(text, match.end())
+        end = noun.end() if noun else match.end()
+        if not _is_participation(text, match.start(), end):
+            continue
+        parsed = _parse_quantity(match)
+        if parsed is None:
+            continue
+        value, high, qualifier = parsed
+        if noun is None and 1900 <= value <= 2100:
+            continue
+        kind = " ".join(noun.group("noun").lower().split()) if noun else None
+        return Count(value=value, high=high, qualifier=qualifier, victim_kind=kind, phrase=text[match.start() : end])
+    return None
+
+
+def _parse_quantity(match: re.Match[str]) -> tuple[int, int | None, Qualifier] | None:
+    """(value, high, qualifier) of one `_QUANTITY` match, or None when its number does not parse."""
+    qualifier: Qualifier = _QUALIFIERS[match.group("qual").lower()] if match.group("qual") else "exact"
+    if match.group("vague"):
+        value, high = _VAGUE[" ".join(match.group("vague").lower().split())]
+        return value, high, "vague"
+    parsed = parse_number(match.group("lo") or match.group("lo_b"))
+    if parsed is None:
+        return None
+    high_text = match.group("hi") or match.group("hi_b")
+    high = parse_number(high_text) if high_text else None
+    if high is not None and high > parsed:
+        return parsed, high, "range"
+    return parsed, None, qualifier
 
 
 def _victim_kind(noun: re.Match[str]) -> str:

@@ -278,24 +278,41 @@ def country_context(
                 code = DEMONYMS.get(word) or DEMONYMS.get(word.split()[0])
                 if code:
                     weights[code] = weights.get(code, 0.0) + 0.5
-        for mention in _country_mentions(text, gazetteer):
-            weights[mention] = weights.get(mention, 0.0) + 1.0
+        for mention, attributive in _country_mentions(text, gazetteer):
+            # "the US embassy" says whose, like a demonym; "in Syria" says where.
+            weights[mention] = weights.get(mention, 0.0) + (0.5 if attributive else 1.0)
         for entity in entities:
             if entity.label != "LOC":
                 continue
             places = [p for p in gazetteer.lookup(entity.text) if p.kind == "city"]
-            if len({p.country_code for p in places}) == 1:
-                weights[places[0].country_code] = weights.get(places[0].country_code, 0.0) + 0.5
+            dominant = _dominant_homonym(places)
+            if dominant is not None:
+                weights[dominant.country_code] = weights.get(dominant.country_code, 0.0) + 0.5
     return CountryContext(weights=weights, hint=hint)
 
 
-def _country_mentions(text: str, gazetteer: Gazetteer) -> list[str]:
-    codes: list[str] = []
+def _dominant_homonym(places: Sequence[Place]) -> Place | None:
+    """The city a name means when its homonyms are all in one country or it dwarfs the rest (Athens,
+    Greece, not Athens, Georgia)."""
+    if not places:
+        return None
+    if len({p.country_code for p in places}) == 1:
+        return places[0]
+    largest = max(places, key=lambda place: place.population)
+    others = [p.population for p in places if p.country_code != largest.country_code]
+    if largest.population >= _DWARFING_POPULATION and largest.population >= _DWARFING_FACTOR * max(others):
+        return largest
+    return None
+
+
+def _country_mentions(text: str, gazetteer: Gazetteer) -> list[tuple[str, bool]]:
+    """(country code, used attributively) for each country named in the text."""
+    codes: list[tuple[str, bool]] = []
     for match in _CAPITALISED_RUN.finditer(text):
-        for _start, _end, surface in _ngrams(match.group(0), match.start()):
+        for _start, end, surface in _ngrams(match.group(0), match.start()):
             country = [p for p in gazetteer.lookup(surface) if p.kind == "country"]
             if country:
-                codes.append(country[0].country_code)
+                codes.append((country[0].country_code, bool(_ATTRIBUTIVE_AFTER.match(text[end:]))))
                 break
     return codes
 
@@ -451,3 +468,54 @@ def best_location(mentions: Sequence[PlaceMention]) -> Location | None:
         return None
     best = min(usable, key=lambda m: (_PRECISION_RANK[m.location.precision if m.location else "unresolved"], m.start))
     return best.location
+
+
+# "DERAA, Syria (Reuters) - ", "BEIRUT — ", "Homs, Nov 15 (AFP) -": where the report was filed from.
+_DATELINE = re.compile(
+    r"^\s*(?P<place>[A-Z][A-Z'’.]+(?:[\s-][A-Z][A-Z'’.]+){0,2}|[A-Z][a-z'’]+(?:[\s-][A-Z][a-z'’]+){0,2}(?=[^\n]{0,40}\([A-Z]))"
+    r"(?:,\s*(?P<region>[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+){0,2}))?"
+    r"(?:,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?"
+    r"\s*(?:\((?P<agency>[A-Za-z][\w .&-]{0,30})\)\s*)?(?:--|-|—|–)\s+"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """Where the article says it was filed from, resolved, and the span it takes in its sentence."""
+
+    location: Location
+    end: int
+
+
+def find_dateline(sentence_text: str, gazetteer: Gazetteer, context: CountryContext) -> Dateline | None:
+    """The dateline at the start of an article's first sentence, resolved to a place, if any."""
+    match = _DATELINE.match(sentence_text)
+    if match is None:
+        return None
+    surface = match.group("place")
+    name = " ".join(word.capitalize() for word in surface.split()) if surface.isupper() else surface
+    candidates = gazetteer.lookup(name)
+    region = match.group("region")
+    region_code = gazetteer.country_code_of(region) if region else None
+    if region_code is not None:
+        candidates = [p for p in candidates if p.country_code == region_code]
+    place = choose_place(candidates, context)
+    if place is None:
+        return None
+    return Dateline(location=to_location(place, name), end=match.end())
+
+
+# "since the new government in Athens was sworn in": a place in a clause about the past, not the event's.
+_SINCE_CLAUSE = re.compile(r"\bsince\b[^,;]*$", re.IGNORECASE)
+
+
+def merely_mentioned(text: str, start: int) -> bool:
+    """Whether the place at `start` sits in a "since ..." clause that dates a comparison, not the event."""
+    return bool(_SINCE_CLAUSE.search(text, max(0, start - 80), start))
+
+
+def coarsened(location: Location, source: Literal["dateline", "context"]) -> Location:
+    """An inherited place, one level coarser than a city (its province), marked with where it came from."""
+    if location.precision == "city":
+        location = location.model_copy(update={"geonames_id": None, "precision": "admin1"})
+    return location.model_copy(update={"inherited_from": source})

@@ -9,10 +9,12 @@ evidence to its neighbour).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ...common.models import Actor, Attribution, Count, Counts, EventDate, Evidence, Location, Modality
+from .actors import same_actor
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,7 @@ class DraftEvent:
     def has_participant(self) -> bool:
         """Who did what to whom: an action with nobody, nowhere and no toll is not an event we can code
         (a recipe's "fry the sage leaves" may still look like an action to the classifier)."""
-        has_counts = any((self.counts.killed, self.counts.injured, self.counts.arrested))
+        has_counts = any((self.counts.killed, self.counts.injured, self.counts.arrested, self.counts.participants))
         return has_counts or any(role is not None for role in (self.actor, self.target, self.location))
 
     def completeness(self) -> float:
@@ -103,16 +105,6 @@ def _counts_relation(a: Counts, b: Counts) -> bool | None:
     return None
 
 
-def _same_actor(a: Actor | None, b: Actor | None) -> bool:
-    if a is None or b is None:
-        return False
-    if a.name.lower() == b.name.lower():
-        return True
-    if a.kind == "person" and b.kind == "person":
-        return bool(set(a.name.lower().split()) & set(b.name.lower().split()))
-    return False
-
-
 def _dates_compatible(a: DraftEvent, b: DraftEvent) -> bool:
     if not (a.date_from_text and b.date_from_text) or a.event_date is None or b.event_date is None:
         return True
@@ -135,8 +127,8 @@ def can_merge(a: DraftEvent, b: DraftEvent, *, max_distance: int = 2) -> bool:
     distance = min(abs(a.last_index - b.sentence_index), abs(b.last_index - a.sentence_index))
     if distance > max_distance:
         return False
-    if _same_actor(a.actor, b.actor) or (_same_actor(a.actor, b.target) and _same_actor(a.target, b.actor)):
-        return (a.target is None or b.target is None) or _same_actor(a.target, b.target)
+    if same_actor(a.actor, b.actor) or (same_actor(a.actor, b.target) and same_actor(a.target, b.actor)):
+        return (a.target is None or b.target is None) or same_actor(a.target, b.target)
     return distance == 1 and (a.is_bare() or b.is_bare())
 
 
@@ -164,7 +156,10 @@ def _merge_counts(a: Counts, b: Counts) -> Counts:
         return y if x.qualifier == "vague" and y.qualifier != "vague" else x
 
     return Counts(
-        killed=pick(a.killed, b.killed), injured=pick(a.injured, b.injured), arrested=pick(a.arrested, b.arrested)
+        killed=pick(a.killed, b.killed),
+        injured=pick(a.injured, b.injured),
+        arrested=pick(a.arrested, b.arrested),
+        participants=pick(a.participants, b.participants),
     )
 
 
@@ -204,19 +199,114 @@ def combine(a: DraftEvent, b: DraftEvent) -> DraftEvent:
 
 def merge_drafts(drafts: Sequence[DraftEvent]) -> list[DraftEvent]:
     """Greedy, order-preserving merge: each draft joins the first earlier event it is compatible with."""
-    merged: list[DraftEvent] = []
+
+    def join(existing: DraftEvent, draft: DraftEvent) -> DraftEvent | None:
+        if can_merge(existing, draft) and _sentence_distance_ok(existing, draft):
+            return combine(existing, draft)
+        return None
+
+    return _greedy(drafts, join)
+
+
+def _greedy(
+    drafts: Sequence[DraftEvent], join: Callable[[DraftEvent, DraftEvent], DraftEvent | None]
+) -> list[DraftEvent]:
+    """In text order, each draft joins the first earlier result that `join` accepts it into."""
+    results: list[DraftEvent] = []
     for draft in sorted(drafts, key=lambda d: (d.sentence_index, d.evidence[0].start)):
-        for index, existing in enumerate(merged):
-            if can_merge(existing, draft) and _sentence_distance_ok(existing, draft):
-                merged[index] = combine(existing, draft)
+        for index, existing in enumerate(results):
+            joined = join(existing, draft)
+            if joined is not None:
+                results[index] = joined
                 break
         else:
-            merged.append(draft)
-    return merged
+            results.append(draft)
+    return results
 
 
 def _sentence_distance_ok(existing: DraftEvent, draft: DraftEvent) -> bool:
     """Clauses of one sentence are separate occurrences by construction; never fold them back together."""
     return not any(e.start == d.start for e in existing.evidence for d in draft.evidence) and (
         existing.last_index != draft.sentence_index
+    )
+
+
+# One protest, many sentences: who took part, what they carried, how it ended, who was arrested.
+_PROTEST_REFERENCE = re.compile(
+    r"\b(?:march(?:es|ers|ed|ing)?|protest\w*|rall(?:y|ies|ied)|demonstrat\w*|the\s+route|crowds?|took\s+part|"
+    r"joined|banners|placards|slogans?|chant\w*|sit-ins?|strikers)\b",
+    re.IGNORECASE,
+)
+# Policing of a crowd and its scuffles: tear gas, stones, arrests, officers hurt.
+_CROWD_CONTROL = re.compile(
+    r"\b(?:tear\s*gas|water\s+cannons?|rubber\s+bullets|stun\s+grenades|riot\s+police|batons?|stones|rocks|"
+    r"petrol\s+bombs|molotov\s+cocktails|firebombs|dispers\w+|charged|scuffle\w*|clash\w*|arrest\w*|"
+    r"detain\w*|rounded\s+up)\b",
+    re.IGNORECASE,
+)
+# Never a protest's incident: a bombing or shelling is its own occurrence.
+_ARMED_ATTACK = re.compile(
+    r"\b(?:car\s+bomb|suicide|roadside\s+bomb|bomb\s+(?:exploded|went\s+off)|explosions?|blasts?|explosives|"
+    r"detonated|shell(?:ed|ing|s)|air\s*strikes?|airstrikes?|mortars?|rockets?|missiles?|ambush\w*|gunmen)\b",
+    re.IGNORECASE,
+)
+_NOT_HAPPENED: frozenset[Modality] = frozenset({"planned", "threatened", "denied"})
+
+
+def _is_protest(draft: DraftEvent) -> bool:
+    return draft.event_type == "PROTEST" and draft.modality not in _NOT_HAPPENED and not draft.running_total
+
+
+def _part_of_protest(draft: DraftEvent) -> bool:
+    """Whether a draft can be a facet of a protest next to it: its turnout, its policing, its arrests."""
+    if draft.modality in _NOT_HAPPENED or draft.running_total:
+        return False
+    text = " ".join(evidence.sentence for evidence in draft.evidence)
+    if draft.event_type == "PROTEST":
+        return True
+    if draft.event_type == "MOBILIZE":
+        crowd = draft.actor is None or draft.actor.kind in ("protesters", "civilians")
+        return bool(_PROTEST_REFERENCE.search(text)) and (crowd or bool(_CROWD_CONTROL.search(text)))
+    if draft.event_type in ("COERCE", "ASSAULT"):
+        # A death is an occurrence of its own (ACLED codes it apart); so is any armed attack.
+        if draft.counts.killed is not None or _ARMED_ATTACK.search(text):
+            return False
+        return bool(_CROWD_CONTROL.search(text))
+    return False
+
+
+def _folds_into(protest: DraftEvent, other: DraftEvent, max_distance: int) -> bool:
+    distance = min(abs(protest.last_index - other.sentence_index), abs(other.last_index - protest.sentence_index))
+    if protest.sentence_index <= other.sentence_index <= protest.last_index:
+        distance = 0
+    if distance > max_distance or not _part_of_protest(other):
+        return False
+    return locations_compatible(protest.location, other.location) and _dates_compatible(protest, other)
+
+
+def fold_occurrences(drafts: Sequence[DraftEvent], *, max_distance: int = 2) -> list[DraftEvent]:
+    """Fold the facets of one protest in nearby sentences into it: the march, "20,000 took part", the
+    banners, the tear gas and the arrests are one PROTEST with its turnout, arrests and injuries, while an
+    announced rally stays its own planned event and a bombing elsewhere stays apart."""
+
+    def join(existing: DraftEvent, draft: DraftEvent) -> DraftEvent | None:
+        if _is_protest(existing) and _folds_into(existing, draft, max_distance):
+            return _fold(existing, draft)
+        if _is_protest(draft) and _folds_into(draft, existing, max_distance):
+            return _fold(draft, existing)
+        return None
+
+    return _greedy(drafts, join)
+
+
+def _fold(protest: DraftEvent, facet: DraftEvent) -> DraftEvent:
+    """The protest with the facet's evidence and counts; the police who made the arrests do not become
+    the protest's actor, nor those arrested its target."""
+    combined = combine(protest, facet)
+    crowd_actor = facet.actor if facet.actor is not None and facet.actor.kind in ("protesters", "civilians") else None
+    same_kind = facet.event_type in ("PROTEST", "MOBILIZE")
+    return replace(
+        combined,
+        actor=protest.actor or crowd_actor,
+        target=protest.target or (facet.target if same_kind else None),
     )
