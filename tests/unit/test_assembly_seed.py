@@ -207,13 +207,25 @@ def test_king_abdullah_calls_on_assad_to_step_down(events: list[Event]) -> None:
     assert event.event_date is not None and event.event_date.date == "2011-11-14"
 
 
-def test_running_totals_are_marked(events: list[Event]) -> None:
-    event = _with_evidence(events, "3,500 people have been killed")
-    assert event.running_total
-    assert event.counts.killed is not None and event.counts.killed.cumulative
-    assert event.counts.killed.value == 3500
-    authorities = _with_evidence(events, "at least 1,100 soldiers")
-    assert authorities.running_total
+def test_running_totals_are_never_an_events_toll(events: list[Event]) -> None:
+    # "3,500 people have been killed in Assad's crackdown" is a tally, not an occurrence: no event.
+    assert not [e for e in events if any("3,500 people have been killed" in ev.sentence for ev in e.evidence)]
+    # "Authorities blame armed groups ..., saying at least 1,100 soldiers and police have been killed since
+    # the uprising broke out in March": the accusation stands, without the tally as its toll.
+    (blame,) = [e for e in events if any("at least 1,100 soldiers" in ev.sentence for ev in e.evidence)]
+    assert blame.event_type == "ACCUSE" and blame.counts.killed is None and not blame.running_total
+    assert all(not e.running_total and (e.counts.killed is None or e.counts.killed.value < 1000) for e in events)
+
+
+def test_the_minister_is_not_his_own_target(events: list[Event]) -> None:
+    muallem = _with_evidence(events, "condemned the League")
+    assert muallem.actor is not None and muallem.actor.name == "Walid al-Muallem"
+    assert muallem.target is not None and muallem.target.name == "Arab League"
+
+
+def test_tanks_are_not_an_actor(events: list[Event]) -> None:
+    for event in events:
+        assert all(a is None or "tank" not in a.name for a in (event.actor, event.target))
 
 
 def test_nothing_from_the_donation_appeal(events: list[Event]) -> None:

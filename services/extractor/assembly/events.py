@@ -17,21 +17,26 @@ from datetime import date, datetime
 
 from ...common.models import PLOVER_TYPES, Actor, ActorKind, Counts, Event, Evidence, Location, ModelInfo
 from ..types import SentenceAnalysis
-from .actors import assign_roles, find_actor_mentions
+from .actors import assign_roles, canonical_name, find_actor_mentions, same_actor
 from .attribution import SPEECH_ACT_TYPES, find_attribution, is_future, is_reporting_source, modality
-from .counts import CountMention, counts_from_mentions, find_count_mentions, group_by_verb
+from .background import is_background
+from .counts import CountMention, counts_from_mentions, find_count_mentions, find_participants, group_by_verb
 from .dates import publication_default, resolve_date
 from .geo import (
     CountryContext,
+    Dateline,
     Gazetteer,
     best_location,
     choose_place,
+    coarsened,
     country_context,
     default_gazetteer,
+    find_dateline,
     find_places,
+    merely_mentioned,
     to_location,
 )
-from .merge import DraftEvent, merge_drafts
+from .merge import DraftEvent, fold_occurrences, merge_drafts
 
 DEFAULT_MIN_SCORE = 0.5
 
@@ -48,6 +53,7 @@ _BETWEEN_TOWNS = re.compile(
     r"\s+and\s+(?P<b>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
 )
 _QUOTED = re.compile(r'"[^"]*"')
+_SAID_THEY_WOULD = re.compile(r"\b(?:said|say|says|announced|vowed)\s+(?:that\s+)?(?:they|it)\s+(?:would|will)\b")
 _CLASH = re.compile(r"\b(?:clash(?:es|ed)?|fighting|battles?|firefights?|gun\s*battles?)\b", re.IGNORECASE)
 _VICTIM_ACTOR_KIND: dict[str, ActorKind] = {
     "civilians": "civilians", "people": "civilians", "children": "civilians", "women": "civilians",
@@ -176,6 +182,7 @@ def assemble_events(
         ((t, a.entities) for t, a in zip(normalised, analyses, strict=True)), gazetteer, country_hint
     )
     main_country = context.main_country()
+    dateline = _dateline(normalised, gazetteer, context)
 
     drafts: list[DraftEvent] = []
     hints: dict[int, _PlaceHint] = {}
@@ -187,8 +194,21 @@ def assemble_events(
             continue
         if is_boilerplate(sentence_text, bool(analysis.entities)):
             continue
+        own_tolls = any(not m.cumulative for m in find_count_mentions(sentence_text))
+        if is_background(sentence_text, has_toll=own_tolls):
+            continue
+        place_start = dateline[1].end if dateline is not None and dateline[0] == index else 0
         for draft, hint, unknown_place in _sentence_drafts(
-            index, analysis, sentence_text, text, gazetteer, context, main_country, published, known_sources
+            index,
+            analysis,
+            sentence_text,
+            text,
+            gazetteer,
+            context,
+            main_country,
+            published,
+            known_sources,
+            place_start,
         ):
             if hint is not None:
                 hints[len(drafts)] = hint
@@ -197,8 +217,25 @@ def assemble_events(
             drafts.append(draft)
 
     drafts = _carry_over_places(drafts, hints, unresolved)
-    merged = [draft for draft in merge_drafts(drafts) if draft.has_participant()]
+    merged = [draft for draft in fold_occurrences(merge_drafts(drafts)) if draft.has_participant()]
+    org_names = [e.text for a in analyses for e in a.entities if e.label == "ORG"]
+    org_names += [m.group(0) for m in _MULTIWORD_NAME.finditer(" ".join(normalised))]
+    merged = [_canonical_roles(draft, org_names) for draft in merged]
+    merged = _inherit_places(merged, dateline[1] if dateline else None, main_country, gazetteer)
     return [_to_event(d, article_id, model, source_url, published_at) for d in merged]
+
+
+# "Arab League", "Syrian National Council": full names that a later "the League" can stand for.
+_MULTIWORD_NAME = re.compile(r"\b(?:[A-Z][a-z]+\s+){1,3}(?:League|Council|Union|Nations|Front|Party|Army|Movement)\b")
+
+
+def _dateline(sentences: Sequence[str], gazetteer: Gazetteer, context: CountryContext) -> tuple[int, Dateline] | None:
+    """The article's dateline ("DERAA, Syria (Reuters) -") and the index of the sentence it opens."""
+    for index, sentence_text in enumerate(sentences[:3]):
+        found = find_dateline(sentence_text, gazetteer, context)
+        if found is not None:
+            return index, found
+    return None
 
 
 def _sentence_drafts(
@@ -211,6 +248,7 @@ def _sentence_drafts(
     main_country: str | None,
     published: date | None,
     known_sources: Sequence[str],
+    place_start: int = 0,
 ) -> list[tuple[DraftEvent, _PlaceHint | None, str | None]]:
     sentence = analysis.sentence
     event_type = str(analysis.event_type)
@@ -220,7 +258,9 @@ def _sentence_drafts(
     place_mentions = [
         m
         for m in find_places(sentence_text, analysis.entities, gazetteer, context)
-        if not _inside_person(m.start, analysis, sentence_text)
+        if m.start >= place_start
+        and not _inside_person(m.start, analysis, sentence_text)
+        and not merely_mentioned(sentence_text, m.start)
     ]
     mentions = find_count_mentions(sentence_text)
     speech = attribution is not None and event_type in SPEECH_ACT_TYPES
@@ -242,8 +282,16 @@ def _sentence_drafts(
         if hint is not None:
             location = None
         default_country = (location.country_code if location else None) or main_country
-        counts = counts_from_mentions(list(clause.mentions))
-        running_total = any(m.cumulative for m in clause.mentions)
+        # A running total or period toll ("3,500 killed in the crackdown", "since March") is never an
+        # occurrence's toll: it is left out of the counts, and a clause that is nothing but a tally (an
+        # action with only such a count) yields no event at all.
+        own = [m for m in clause.mentions if not m.cumulative]
+        tally = len(own) < len(clause.mentions)
+        if tally and not own and event_type not in SPEECH_ACT_TYPES:
+            continue
+        counts = counts_from_mentions(own)
+        if event_type in ("PROTEST", "MOBILIZE"):
+            counts = counts.model_copy(update={"participants": find_participants(clause_text)})
         entities = tuple(e for e in analysis.entities if clause.start <= e.start < clause.end)
         # The speaker's own words name others ("Bashar, you who ..."); the speaker is the actor.
         role_excluded = excluded + quoted
@@ -260,6 +308,14 @@ def _sentence_drafts(
             if actor is None or not _same_name(actor.name, speaker.name):
                 target = target or actor
             actor = speaker
+        elif (
+            actor is None
+            and attribution is not None
+            and _SAID_THEY_WOULD.search(sentence_text)
+            and not is_reporting_source(attribution.source)
+        ):
+            # "Several unions said they would hold further rallies": the speakers plan the event.
+            actor = _speaker_actor(attribution.source, analysis, sentence_text, gazetteer)
         if event_type == "ASSAULT" and _CLASH.search(clause_text) and counts.killed and counts.killed.victim_kind:
             kinds = [k.strip() for k in counts.killed.victim_kind.split(",")]
             if len(kinds) >= 2:
@@ -272,8 +328,8 @@ def _sentence_drafts(
         event_date = resolve_date(clause_text, published, future=future) or resolve_date(
             sentence_text, published, future=future
         )
-        if running_total:
-            # "since March" dates the start of the tally; the total itself stands as of publication.
+        if tally:
+            # "since March" dates the start of the tally, not the event.
             event_date = None
         date_from_text = event_date is not None
         if event_date is None and not future:
@@ -296,7 +352,6 @@ def _sentence_drafts(
             event_date=event_date,
             date_from_text=date_from_text,
             counts=counts,
-            running_total=running_total,
             attribution=attribution,
         )
         unknown_place = next((m.surface for m in in_clause if m.location is None), None)
@@ -354,6 +409,9 @@ def _carry_over_places(
             if inherited is None and index in unresolved:
                 # A place the tagger found but the gazetteer does not know: keep its name, unresolved.
                 inherited = Location(name=unresolved[index], precision="unresolved")
+            if inherited is not None and inherited.precision != "unresolved":
+                # Carried over from the sentences before: marked as the context's place.
+                inherited = inherited.model_copy(update={"inherited_from": "context"})
             if inherited is not None:
                 draft = replace(draft, location=inherited)
         result.append(draft)
@@ -375,6 +433,68 @@ def _inherit(previous: Sequence[DraftEvent], draft: DraftEvent, hint: _PlaceHint
         if location.precision in ("city", "admin1"):
             return location
     return None
+
+
+def _canonical_roles(draft: DraftEvent, org_names: Sequence[str]) -> DraftEvent:
+    """Actor and target under their canonical names: a short name resolved to the full one the article
+    uses ("the League" -> "Arab League"), the crowd of a protest as protesters, and never the actor as
+    its own target."""
+    actor = _canonical_actor(draft.actor, org_names)
+    target = _canonical_actor(draft.target, org_names)
+    if actor is not None and draft.event_type == "PROTEST" and actor.kind == "civilians":
+        actor = actor.model_copy(update={"kind": "protesters"})
+    if same_actor(actor, target):
+        target = None
+    return replace(draft, actor=actor, target=target)
+
+
+def _canonical_actor(actor: Actor | None, org_names: Sequence[str]) -> Actor | None:
+    if actor is None:
+        return None
+    name = canonical_name(actor.name)
+    if actor.kind == "organisation" and len(name.split()) == 1:
+        fuller = [n for n in org_names if len(n.split()) > 1 and n.split()[-1].lower() == name.lower()]
+        if fuller:
+            name = canonical_name(max(sorted(set(fuller)), key=fuller.count))
+    return actor if name == actor.name else actor.model_copy(update={"name": name})
+
+
+def _inherit_places(
+    drafts: Sequence[DraftEvent], dateline: Dateline | None, main_country: str | None, gazetteer: Gazetteer
+) -> list[DraftEvent]:
+    """A draft whose sentences name no place takes the article's dateline place, when the article is about
+    the dateline's country, or else its dominant context place; coarsened and marked as inherited. A party
+    from another country (King Abdullah of Jordan calling on Assad) keeps no place rather than a wrong one."""
+    context = _context_place(drafts, main_country, gazetteer)
+    inherited: Location | None = None
+    if dateline is not None and main_country in (None, dateline.location.country_code):
+        inherited = coarsened(dateline.location, "dateline")
+    elif context is not None:
+        inherited = coarsened(context, "context")
+    if inherited is None:
+        return list(drafts)
+    result = []
+    for draft in drafts:
+        parties = [a.country for a in (draft.actor, draft.target) if a is not None and a.country]
+        foreign = draft.event_type in SPEECH_ACT_TYPES and any(c != inherited.country_code for c in parties)
+        if draft.location is None and not foreign:
+            draft = replace(draft, location=inherited)
+        result.append(draft)
+    return result
+
+
+def _context_place(drafts: Sequence[DraftEvent], main_country: str | None, gazetteer: Gazetteer) -> Location | None:
+    """The province most of the article's located events are in, or else the article's main country."""
+    located = [d.location for d in drafts if d.location is not None and d.location.precision in ("city", "admin1")]
+    provinces: dict[tuple[str | None, str | None], list[Location]] = {}
+    for location in located:
+        provinces.setdefault((location.country_code, location.admin1), []).append(location)
+    if provinces:
+        best = max(provinces.values(), key=len)
+        if len(best) >= 2 and len(best) * 2 > len(located):
+            return best[0]
+    country = gazetteer.country(main_country) if main_country else None
+    return to_location(country, country.name) if country is not None else None
 
 
 def _confidence(draft: DraftEvent) -> float:
