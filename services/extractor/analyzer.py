@@ -6,15 +6,20 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from .corpora import PLOVER_QUAD, QUAD_NAMES
 from .encoder import EncodedBatch, load_encoder
+from .event_training import calibrated_event_probability
 from .heads import (
+    DETECTOR_HEAD,
     EVENT_HEAD,
     MODE_HEAD,
     NER_HEAD,
     NO_EVENT,
+    QUAD_HEAD,
     SUBTYPE_COMPATIBILITY,
     SUBTYPE_HEAD,
     SUBTYPE_MIN_CONFIDENCE,
@@ -28,6 +33,7 @@ from .heads import (
     pooled_features,
     spans_from_tags,
 )
+from .lexical import lexical_matrix
 from .types import EntitySpan, Sentence, SentenceAnalysis
 
 log = logging.getLogger(__name__)
@@ -62,6 +68,8 @@ class SentenceAnalyzer:
         self.batch_size = max(1, batch_size)
         self.event_threshold = event_threshold
         self.event_head = DenseHead.load(self.models_dir / EVENT_HEAD)
+        self.detector = self._optional_dense(DETECTOR_HEAD)
+        self.quad_head = self._optional_dense(QUAD_HEAD)
         self.mode_head = self._optional_dense(MODE_HEAD)
         self.subtype_head: SubtypeHead | None = (
             load_subtype_head(self.models_dir / SUBTYPE_HEAD)
@@ -75,8 +83,19 @@ class SentenceAnalyzer:
         self._check_taps()
         self.tagger = TaggerHead.load(self.models_dir / NER_HEAD) if (self.models_dir / NER_HEAD).exists() else None
         self._check_encoder_matches()
-        self._none_index = self.event_head.labels.index(NO_EVENT)
+        self._type_columns = [i for i, label in enumerate(self.event_head.labels) if label != NO_EVENT]
+        self._type_labels = [self.event_head.labels[i] for i in self._type_columns]
+        self._quad_columns = self._quad_columns_of_types()
+        self._reads_words = any(
+            head is not None and head.lexical is not None for head in (self.event_head, self.detector, self.quad_head)
+        )
         self._version = self._compute_version()
+
+    def _quad_columns_of_types(self) -> list[int] | None:
+        """For each type column, the quad head's column of that type's quad class."""
+        if self.quad_head is None:
+            return None
+        return [self.quad_head.labels.index(QUAD_NAMES[PLOVER_QUAD[label]]) for label in self._type_labels]
 
     def _optional_dense(self, name: str) -> DenseHead | None:
         directory = self.models_dir / name
@@ -109,6 +128,8 @@ class SentenceAnalyzer:
     def _heads_meta(self) -> dict[str, dict[str, object]]:
         heads: dict[str, DenseHead | TransformerHead | TaggerHead | None] = {
             EVENT_HEAD: self.event_head,
+            DETECTOR_HEAD: self.detector,
+            QUAD_HEAD: self.quad_head,
             MODE_HEAD: self.mode_head,
             SUBTYPE_HEAD: self.subtype_head,
             NER_HEAD: self.tagger,
@@ -117,7 +138,7 @@ class SentenceAnalyzer:
 
     def _compute_version(self) -> str:
         digest = hashlib.sha256()
-        for name in (EVENT_HEAD, MODE_HEAD, SUBTYPE_HEAD, NER_HEAD):
+        for name in (EVENT_HEAD, DETECTOR_HEAD, QUAD_HEAD, MODE_HEAD, SUBTYPE_HEAD, NER_HEAD):
             weights = self.models_dir / name / "weights.npz"
             if weights.exists():
                 digest.update(name.encode())
@@ -150,19 +171,15 @@ class SentenceAnalyzer:
 
     def _analyze_batch(self, batch: Sequence[Sentence], encoded: EncodedBatch) -> list[SentenceAnalysis]:
         features = pooled_features(encoded.pooled, encoded.token_embeddings, encoded.attention_mask)
-        event_probs = self.event_head.predict_proba(features)
+        words = lexical_matrix([sentence.text for sentence in batch]) if self._reads_words else None
+        type_probs, event_probability = self._types_and_detection(features, words)
         mode_probs = self.mode_head.predict_proba(features) if self.mode_head is not None else None
         event_types: list[str | None] = []
         type_scores_per_row: list[dict[str, float]] = []
-        for probs in event_probs:
-            type_scores = {
-                label: round(float(p), 4)
-                for label, p in zip(self.event_head.labels, probs, strict=True)
-                if label != NO_EVENT
-            }
+        for row, probs in enumerate(type_probs):
+            type_scores = {label: round(float(p), 4) for label, p in zip(self._type_labels, probs, strict=True)}
             best_type = max(type_scores, key=lambda label: type_scores[label])
-            event_score = float(1.0 - probs[self._none_index])
-            event_types.append(best_type if event_score >= self.event_threshold else None)
+            event_types.append(best_type if float(event_probability[row]) >= self.event_threshold else None)
             type_scores_per_row.append(type_scores)
         sub_types = self._sub_types(event_types, features, encoded)
         out: list[SentenceAnalysis] = []
@@ -175,7 +192,7 @@ class SentenceAnalyzer:
                 SentenceAnalysis(
                     sentence=sentence,
                     event_type=event_type,
-                    event_score=round(float(1.0 - event_probs[row][self._none_index]), 4),
+                    event_score=round(float(event_probability[row]), 4),
                     event_scores=type_scores_per_row[row],
                     mode=mode,
                     sub_event_type=sub_types.get(row),
@@ -183,6 +200,22 @@ class SentenceAnalyzer:
                 )
             )
         return out
+
+    def _types_and_detection(self, features: np.ndarray, words: Any) -> tuple[np.ndarray, np.ndarray]:
+        """p(type) for the PLOVER types (weighed by p(its quad class) where a quad head exists) and
+        p(event): the calibrated detector's where there is one, else the type head's 1 - p(NONE)."""
+        raw = self.event_head.predict_proba(features, words)
+        probs = raw[:, self._type_columns]
+        if self.quad_head is not None and self._quad_columns is not None:
+            probs = probs * self.quad_head.predict_proba(features, words)[:, self._quad_columns]
+        probs = probs / np.maximum(probs.sum(axis=1, keepdims=True), 1e-12)
+        if self.detector is not None:
+            event_probability = calibrated_event_probability(self.detector, features, words)
+        elif NO_EVENT in self.event_head.labels:
+            event_probability = 1.0 - raw[:, self.event_head.labels.index(NO_EVENT)]
+        else:
+            event_probability = np.ones(len(features), dtype=np.float32)
+        return probs, event_probability
 
     def _sub_types(
         self, event_types: Sequence[str | None], features: np.ndarray, encoded: EncodedBatch

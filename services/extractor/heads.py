@@ -25,6 +25,8 @@ EVENT_HEAD = "plover-event-type"
 MODE_HEAD = "plover-mode"
 SUBTYPE_HEAD = "acled-subtype"
 NER_HEAD = "ner-tagger"
+DETECTOR_HEAD = "event-detector"
+QUAD_HEAD = "quad-class"
 
 NER_TAGS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
 
@@ -61,31 +63,39 @@ def _load_labelled(directory: Path) -> tuple[list[str], dict[str, FloatArray], d
 class DenseHead:
     """A softmax classifier (linear, or with one ReLU hidden layer) over pooled sentence embeddings.
 
-    `allowed` optionally restricts, for a given conditioning label, which output labels may be chosen
-    (PLOVER modes are only meaningful for their own event type).
+    A linear head may also read the hashed word features of `lexical.py` (`lexical`: [features, labels],
+    added to the logits), which is how the event heads tell "condemned" from "threatened".
     """
 
     labels: list[str]
     weights: list[FloatArray]
     biases: list[FloatArray]
     meta: dict[str, Any] = field(default_factory=dict)
+    lexical: FloatArray | None = None
 
-    def logits(self, features: FloatArray) -> FloatArray:
+    def logits(self, features: FloatArray, lexical: Any = None) -> FloatArray:
+        """`lexical` is `lexical.lexical_matrix(texts)` for the same rows; required when the head reads words."""
         hidden = features.astype(np.float32)
         for index, (weight, bias) in enumerate(zip(self.weights, self.biases, strict=True)):
             hidden = hidden @ weight + bias
             if index < len(self.weights) - 1:
                 hidden = np.maximum(hidden, 0.0)
+        if self.lexical is not None:
+            if lexical is None:
+                raise ValueError("this head reads word features: pass lexical_matrix(texts)")
+            hidden = hidden + np.asarray(lexical @ self.lexical, dtype=np.float32)
         return hidden
 
-    def predict_proba(self, features: FloatArray) -> FloatArray:
-        return _softmax(self.logits(features))
+    def predict_proba(self, features: FloatArray, lexical: Any = None) -> FloatArray:
+        return _softmax(self.logits(features, lexical))
 
     def save(self, directory: Path) -> None:
         arrays: dict[str, npt.NDArray[Any]] = {}
         for index, (weight, bias) in enumerate(zip(self.weights, self.biases, strict=True)):
             arrays[f"W{index}"] = weight.astype(np.float32)
             arrays[f"b{index}"] = bias.astype(np.float32)
+        if self.lexical is not None:
+            arrays["lexical"] = self.lexical.astype(np.float16)  # most columns are near zero: half is plenty
         _save(directory, arrays, {**self.meta, "labels": self.labels, "kind": "dense"})
 
     @classmethod
@@ -97,6 +107,7 @@ class DenseHead:
             weights=[arrays[f"W{i}"] for i in range(layers)],
             biases=[arrays[f"b{i}"] for i in range(layers)],
             meta=meta,
+            lexical=arrays.get("lexical"),
         )
 
 

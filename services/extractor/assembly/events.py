@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -216,7 +216,11 @@ def assemble_events(
                 unresolved[len(drafts)] = unknown_place
             drafts.append(draft)
 
-    drafts = _carry_over_places(drafts, hints, unresolved)
+    def places_in(index: int) -> list[Location]:
+        mentions = find_places(normalised[index], analyses[index].entities, gazetteer, context)
+        return [m.location for m in mentions if m.location is not None]
+
+    drafts = _carry_over_places(drafts, hints, unresolved, places_in)
     merged = [draft for draft in fold_occurrences(merge_drafts(drafts)) if draft.has_participant()]
     org_names = [e.text for a in analyses for e in a.entities if e.label == "ORG"]
     org_names += [m.group(0) for m in _MULTIWORD_NAME.finditer(" ".join(normalised))]
@@ -395,17 +399,21 @@ def _speaker_actor(source: str, analysis: SentenceAnalysis, text: str, gazetteer
 
 
 def _carry_over_places(
-    drafts: list[DraftEvent], hints: dict[int, _PlaceHint], unresolved: dict[int, str]
+    drafts: list[DraftEvent],
+    hints: dict[int, _PlaceHint],
+    unresolved: dict[int, str],
+    places_in: Callable[[int], list[Location]],
 ) -> list[DraftEvent]:
     """Give a draft with no place (or only towns the gazetteer cannot pin down) the place of the nearest
-    earlier draft of the same type within two sentences, when that place agrees with the towns' province."""
+    earlier draft of the same type within two sentences, when that place agrees with the towns' province;
+    else the province as a nearby sentence names it ("the southern province of Deraa"), event or not."""
     result: list[DraftEvent] = []
     for index, draft in enumerate(drafts):
         hint = hints.get(index)
         if draft.location is None:
             inherited = _inherit(result, draft, hint)
             if inherited is None and hint is not None:
-                inherited = hint.fallback
+                inherited = _province_named_nearby(hint, draft.sentence_index, places_in) or hint.fallback
             if inherited is None and index in unresolved:
                 # A place the tagger found but the gazetteer does not know: keep its name, unresolved.
                 inherited = Location(name=unresolved[index], precision="unresolved")
@@ -416,6 +424,19 @@ def _carry_over_places(
                 draft = replace(draft, location=inherited)
         result.append(draft)
     return result
+
+
+def _province_named_nearby(
+    hint: _PlaceHint, sentence_index: int, places_in: Callable[[int], list[Location]]
+) -> Location | None:
+    """The towns' province under the name a sentence up to two before uses for a place in it."""
+    if hint.admin1 is None:
+        return None
+    for index in range(sentence_index - 1, max(-1, sentence_index - 3), -1):
+        for location in places_in(index):
+            if (location.country_code, location.admin1) == (hint.country_code, hint.admin1):
+                return location.model_copy(update={"geonames_id": None, "precision": "admin1"})
+    return None
 
 
 def _inherit(previous: Sequence[DraftEvent], draft: DraftEvent, hint: _PlaceHint | None) -> Location | None:
