@@ -18,19 +18,19 @@ and finally one line per set that the README quotes.
 from __future__ import annotations
 
 import argparse
-import os
+import dataclasses
+import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import orjson
+from _extract_cli import extract_events
 
 from newswire.extractor import corpora, event_training
 from newswire.extractor.analyzer import default_models_dir
@@ -57,22 +57,6 @@ def _folds(labels: Sequence[str], folds: int, seed: int) -> list[np.ndarray]:
 
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     return [test for _, test in splitter.split(np.zeros(len(labels)), np.array(labels))]
-
-
-def _extract(models: Path, items: Sequence[tuple[str, str]]) -> dict[str, list[dict[str, Any]]]:
-    """Run `newswire extract -` on (id, text) pairs with the given heads; events grouped by input id."""
-    payload = b"".join(orjson.dumps({"id": key, "text": text}) + b"\n" for key, text in items)
-    env = {**os.environ, "NEWSWIRE_EXTRACTOR__MODELS_DIR": str(models), "HF_HUB_OFFLINE": "1"}
-    command = [sys.executable, "-m", "newswire", "extract", "-"]
-    done = subprocess.run(command, input=payload, capture_output=True, env=env, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"newswire extract failed ({done.returncode}): {done.stderr.decode()[-2000:]}")
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for line in done.stdout.splitlines():
-        if line.strip():
-            event = orjson.loads(line)
-            grouped[str(event["input_id"])].append(event)
-    return grouped
 
 
 def _fold_models(
@@ -113,6 +97,8 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--limit", type=int, default=0, help="score only the first N inputs of each set (smoke)")
+    parser.add_argument("--record", type=Path, help="also write the figures as JSON (models/end-to-end.json)")
+    parser.add_argument("--threshold", type=float, help="event threshold (default: the extractor's setting)")
     parser.add_argument("--cache-dir", type=Path, default=Path("build/train-cache"), help="encoder-output cache")
     args = parser.parse_args()
     sets = [name.strip() for name in args.sets.split(",") if name.strip()]
@@ -161,7 +147,7 @@ def main() -> int:
                 items += [(f"case:{i}", case[i].text) for i in held_case if i in wanted["case"]]
             if "police" in sets or "background" in sets:
                 items += [(f"police:{i}", police[i].text) for i in held_police if i in wanted["police"]]
-            found = _extract(models, items)
+            found = extract_events(items, models, args.threshold)
         for key, _ in items:
             name, index = key.split(":")
             predictions[name][int(index)] = found.get(key, [])
@@ -199,6 +185,15 @@ def main() -> int:
             f"{result.gold_rate:.3f} ({within} ±20%) | {result.inputs} inputs" + (f" | {extra}" if extra else "")
         )
     print(f"total {time.monotonic() - started:.0f}s")
+    if args.record is not None:
+        record = {
+            "command": command,
+            "folds": args.folds,
+            "seed": args.seed,
+            "detector_ece": ece,
+            "sets": [dataclasses.asdict(result) for result in results],
+        }
+        args.record.write_text(json.dumps(record, indent=2) + "\n")
     return 0
 
 

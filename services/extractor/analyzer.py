@@ -55,7 +55,7 @@ class SentenceAnalyzer:
         models_dir: Path | None = None,
         device: str = "cpu",
         batch_size: int = 32,
-        event_threshold: float = 0.5,
+        event_threshold: float = 0.4,
         backend: str = "torch",
         onnx_path: Path | None = None,
     ) -> None:

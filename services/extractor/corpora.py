@@ -177,3 +177,31 @@ def quad_of(plover_type: str | None) -> int:
 
 def texts(rows: Sequence[LabelledText]) -> list[str]:
     return [row.text for row in rows]
+
+
+EVENT_LOCATIONS_FILE = Path("event-locations") / "labeled_text.jsonl"
+
+
+@dataclass(frozen=True, slots=True)
+class LocatedSentence:
+    """A wire-news sentence and the spans of the places where its events happened (none: nowhere named)."""
+
+    text: str
+    places: tuple[str, ...]
+
+
+def load_event_locations(data: Path) -> list[LocatedSentence]:
+    """One row per sentence: the set's records are per event verb, so a sentence's places are pooled."""
+    places: dict[str, set[str]] = {}
+    for line in (data / EVENT_LOCATIONS_FILE).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        if record.get("answer") not in (None, "accept"):
+            continue
+        text = str(record["text"])
+        found = places.setdefault(text, set())
+        for span in record.get("spans") or []:
+            if span.get("label") == "LOCATION":
+                found.add(text[int(span["start"]) : int(span["end"])])
+    return [LocatedSentence(text, tuple(sorted(found))) for text, found in places.items()]

@@ -52,24 +52,39 @@ def _count(event: Mapping[str, Any], field: str) -> bool:
     return isinstance(value, dict) and not value.get("cumulative")
 
 
+# Coercion and mobilisation are the state's acts unless the text names someone else as doing them: "a
+# curfew was imposed", "forces were deployed", "20 were detained" carry no actor but are the police's.
+_STATE_BY_DEFAULT = ("COERCE", "MOBILIZE")
+_NON_STATE_KINDS = ("rebels", "protesters", "civilians")
+
+
 def police_labels(events: Sequence[Mapping[str, Any]]) -> frozenset[str]:
     """What the events say the police did, in the police set's terms.
 
-    KILL: a killing by police or state forces. ARREST: an arrest or detention (whoever is named: arrests
-    are the police's by law). FORCE: an assault or coercion (other than arrest) by police or state forces.
-    ANY_ACTION: any of those, or any other event whose actor is police or state forces.
+    KILL: a killing by police or state forces. ARREST: an arrest or detention (a count of people
+    arrested, the ARREST sub-type or the COERCE/ARREST mode, whoever is named: arrests are the state's).
+    FORCE: an assault by police or state forces (a killing, a beating, firing, crowd control).
+    ANY_ACTION: any of those, or any other event whose actor is police, state forces or government, or a
+    coercion or mobilisation with no non-state actor named.
     """
     found: set[str] = set()
     for event in events:
-        state = _is_state_actor(event.get("actor"))
-        arrest = _count(event, "arrested") or event.get("sub_event_type") == "ARREST"
+        actor = event.get("actor")
+        state = _is_state_actor(actor)
+        kind = str((actor or {}).get("kind") or "")
+        arrest = (
+            _count(event, "arrested")
+            or event.get("sub_event_type") == "ARREST"
+            or (event.get("event_type") == "COERCE" and event.get("mode") == "ARREST")
+        )
         if arrest:
             found.add("ARREST")
         if state and _count(event, "killed"):
             found.add("KILL")
-        if state and event.get("event_type") in ("ASSAULT", "COERCE") and not arrest:
+        if state and event.get("event_type") == "ASSAULT":
             found.add("FORCE")
-        if state or arrest:
+        unnamed_state_act = event.get("event_type") in _STATE_BY_DEFAULT and kind not in _NON_STATE_KINDS
+        if state or arrest or kind == "government" or unnamed_state_act:
             found.add("ANY_ACTION")
     if found & {"KILL", "FORCE"}:
         found.add("ANY_ACTION")

@@ -62,6 +62,7 @@ class EventExtractor:
             published_at=article.published_at,
             model=self.model_info,
             source_url=article.url,
+            min_score=self.analyzer.event_threshold,
         )
         if article.duplicate_of:
             events = [event.model_copy(update={"duplicate_of": article.duplicate_of}) for event in events]

@@ -58,3 +58,22 @@ def test_every_plover_type_has_a_quad_class_and_every_political_subtype_a_type()
     for subtype, plover in corpora.SUBTYPE_PLOVER.items():
         assert subtype in SUBTYPE_COMPATIBILITY[plover], (subtype, plover)
     assert corpora.quad_of(None) == corpora.STATEMENT
+
+
+def test_event_locations_pool_the_places_of_a_sentences_event_verbs(tmp_path: Path) -> None:
+    text = "Gunmen killed two guards in Mosul and fled to Tikrit."
+    records = [
+        {
+            "text": text,
+            "spans": [{"start": 7, "end": 13, "label": "VERB"}, {"start": 28, "end": 33, "label": "LOCATION"}],
+        },
+        {
+            "text": text,
+            "spans": [{"start": 38, "end": 42, "label": "VERB"}, {"start": 46, "end": 52, "label": "LOCATION"}],
+        },
+        {"text": "Talks were held.", "spans": [{"start": 11, "end": 15, "label": "VERB"}]},
+        {"text": "A rejected record.", "answer": "reject", "spans": []},
+    ]
+    _write(tmp_path, corpora.EVENT_LOCATIONS_FILE, "\n".join(json.dumps(r) for r in records) + "\n")
+    rows = corpora.load_event_locations(tmp_path)
+    assert [(r.text, r.places) for r in rows] == [(text, ("Mosul", "Tikrit")), ("Talks were held.", ())]

@@ -50,6 +50,11 @@ def test_police_labels_need_the_police_as_actor_except_for_arrests() -> None:
     assert police_labels([_event("ASSAULT", actor=mob, counts={"killed": _count(5)})]) == frozenset()
     assert police_labels([_event("COERCE", counts={"arrested": _count(20)})]) == {"ARREST", "ANY_ACTION"}
     assert police_labels([_event("MOBILIZE", actor={"name": "policemen", "kind": "unknown"})]) == {"ANY_ACTION"}
+    assert police_labels([_event("COERCE", mode="ARREST")]) == {"ARREST", "ANY_ACTION"}
+    # "A curfew was imposed": coercion with nobody named is the state's; a crowd's is not.
+    assert police_labels([_event("COERCE", mode="CURFEW")]) == {"ANY_ACTION"}
+    assert police_labels([_event("COERCE", actor={"name": "rioters", "kind": "protesters"})]) == frozenset()
+    assert police_labels([_event("ASSAULT")]) == frozenset()  # an attack by nobody named is nobody's
     # A running total is not something the police did in this sentence.
     tally = _event("ASSAULT", actor=police, counts={"killed": _count(300, cumulative=True)})
     assert "KILL" not in police_labels([tally])
