@@ -1,13 +1,15 @@
 """End-to-end event quality on real news: `newswire extract` output scored against gold, never a head alone.
 
 Usage:
-  python benchmarks/event_quality.py ../shared/data                  # every set, 5 folds (about 25 min)
+  python benchmarks/event_quality.py ../shared/data                  # every set, 5 folds (about 20 min)
   python benchmarks/event_quality.py ../shared/data --sets police,cameo  # no sub-type retraining (about 8 min)
 
 Per fold, the event heads (detector, quad class, PLOVER type) are retrained without that fold's CAMEO
 sentences and CASE snippets, and, when the CASE set is scored, the sub-type head (its fine-tuned top
-layers) too; then the held-out inputs go through `newswire extract -` (sentence split, encoder, heads,
-assembly) with those heads, in a subprocess, exactly as a user runs it. The police set's dev split is
+layers) too (about three minutes a fold; kept in --cache-dir, keyed by encoder, seed, data and fold, so
+a rerun after an assembly or decoding change reuses them). Then the held-out inputs go through `newswire
+extract -` (sentence split, encoder, heads, assembly) with those heads, in a subprocess, exactly as a
+user runs it. The police set's dev split is
 never trained on: each fold's model codes a fifth of it. Every input is scored once, by a model that
 never saw it.
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import shutil
 import sys
@@ -66,7 +69,7 @@ def _fold_models(
     synthetic: event_training.SyntheticTypes,
     excluded: set[str],
     seed: int,
-    subtypes: tuple[SubtypeData, np.ndarray, Any] | None,
+    subtypes: tuple[SubtypeData, np.ndarray, Any, Path | None] | None,
 ) -> dict[str, float]:
     """Heads for one fold in `out`: the bundled ones, with every head that saw held-out text retrained."""
     shutil.copytree(base, out, dirs_exist_ok=True)
@@ -76,10 +79,15 @@ def _fold_models(
     event_training.train_quad(train, synthetic, seed).save(out / QUAD_HEAD)
     event_training.train_types(train, synthetic, seed).save(out / EVENT_HEAD)
     if subtypes is not None:
-        data, train_index, model = subtypes
-        head = train_subtypes(subtype_subset(data, train_index), seed, model)
-        head.meta = {**head.meta, **_bundled_subtype_decoding(base)}
-        head.save(out / SUBTYPE_HEAD)
+        data, train_index, model, cached = subtypes
+        if cached is not None and (cached / "weights.npz").exists():
+            shutil.copytree(cached, out / SUBTYPE_HEAD, dirs_exist_ok=True)
+        else:
+            head = train_subtypes(subtype_subset(data, train_index), seed, model)
+            head.meta = {**head.meta, **_bundled_subtype_decoding(base)}
+            head.save(out / SUBTYPE_HEAD)
+            if cached is not None:
+                head.save(cached)
     scores: dict[str, float] = detector.meta["scores"]
     return scores
 
@@ -136,7 +144,13 @@ def main() -> int:
         subtypes = None
         if subtype_data is not None:
             train_index = np.array(sorted(set(range(len(case))) - set(held_case)))
-            subtypes = (subtype_data, train_index, subtype_model)
+            key = hashlib.sha256(
+                f"{encoder.fingerprint}|{args.seed}|{sorted(set(subtype_data.labels))}".encode()
+                + (data / corpora.CASE_FILE).read_bytes()
+                + train_index.tobytes()
+            ).hexdigest()[:16]
+            cached = args.cache_dir / f"event-quality-subtypes-{key}" if args.cache_dir else None
+            subtypes = (subtype_data, train_index, subtype_model, cached)
         with tempfile.TemporaryDirectory(prefix="newswire-fold-") as tmp:
             models = Path(tmp) / "models"
             calibration.append(_fold_models(base, models, real, synthetic, excluded, args.seed, subtypes))

@@ -20,7 +20,6 @@ from .heads import (
     NER_HEAD,
     NO_EVENT,
     QUAD_HEAD,
-    SUBTYPE_COMPATIBILITY,
     SUBTYPE_HEAD,
     SUBTYPE_MIN_CONFIDENCE,
     DenseHead,
@@ -28,9 +27,9 @@ from .heads import (
     TaggerHead,
     TransformerHead,
     case_features,
-    compatible_subtype,
     load_subtype_head,
     pooled_features,
+    reconcile_type_and_subtype,
     spans_from_tags,
 )
 from .lexical import lexical_matrix
@@ -181,7 +180,7 @@ class SentenceAnalyzer:
             best_type = max(type_scores, key=lambda label: type_scores[label])
             event_types.append(best_type if float(event_probability[row]) >= self.event_threshold else None)
             type_scores_per_row.append(type_scores)
-        sub_types = self._sub_types(event_types, features, encoded)
+        sub_types = self._sub_types(event_types, type_scores_per_row, features, encoded)
         out: list[SentenceAnalysis] = []
         for row, sentence in enumerate(batch):
             event_type = event_types[row]
@@ -218,11 +217,16 @@ class SentenceAnalyzer:
         return probs, event_probability
 
     def _sub_types(
-        self, event_types: Sequence[str | None], features: np.ndarray, encoded: EncodedBatch
+        self,
+        event_types: list[str | None],
+        type_scores: Sequence[dict[str, float]],
+        features: np.ndarray,
+        encoded: EncodedBatch,
     ) -> dict[int, str]:
-        """Sub-types for the rows whose PLOVER type has any; the fine-tuned head only runs on those rows."""
+        """Sub-types for the event rows (the fine-tuned head only runs on those), reconciled with the
+        type: `event_types` is updated in place where a confident sub-type picks a plausible type."""
         head = self.subtype_head
-        rows = [row for row, kind in enumerate(event_types) if kind is not None and SUBTYPE_COMPATIBILITY.get(kind)]
+        rows = [row for row, kind in enumerate(event_types) if kind is not None]
         if head is None or not rows:
             return {}
         if isinstance(head, TransformerHead):
@@ -234,7 +238,10 @@ class SentenceAnalyzer:
         min_confidence = float(head.meta.get("min_confidence", SUBTYPE_MIN_CONFIDENCE))
         found: dict[int, str] = {}
         for position, row in enumerate(rows):
-            sub_type, _ = compatible_subtype(event_types[row], head.labels, probs[position], min_confidence)
+            kind, sub_type = reconcile_type_and_subtype(
+                str(event_types[row]), type_scores[row], head.labels, probs[position], min_confidence
+            )
+            event_types[row] = kind
             if sub_type is not None:
                 found[row] = sub_type
         return found

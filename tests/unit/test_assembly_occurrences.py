@@ -371,6 +371,8 @@ def test_dateline_forms(gazetteer: Gazetteer) -> None:
         ("Police said the march was the largest since 2008.", False),
         ("The army is a pillar of the regime and shelled Homs on Monday.", False),
         ("The Arab League is to meet in Cairo on Wednesday.", False),
+        ("Our correspondent, reporting from Tripoli, spoke to residents who said the shelling had stopped.", True),
+        ("The envoy spoke to rebel leaders in Benghazi on Sunday.", False),
     ],
 )
 def test_background_shapes(text: str, background: bool) -> None:

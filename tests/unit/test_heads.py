@@ -26,6 +26,7 @@ from newswire.extractor.heads import (
     case_features,
     load_subtype_head,
     pooled_features,
+    reconcile_type_and_subtype,
     spans_from_tags,
     viterbi,
 )
@@ -190,3 +191,19 @@ def test_committed_heads_are_small_numpy_files_with_expected_labels() -> None:
     total = sum(f.stat().st_size for f in MODELS.rglob("*") if f.is_file())
     assert total < 50 * 1024 * 1024  # the fine-tuned layers (float16) are most of it; the encoder is 90 MB
     assert (MODELS / "MODEL_CARD.md").read_text().count("encoder") >= 4
+
+
+def test_a_confident_sub_type_picks_a_plausible_type_that_allows_it() -> None:
+    labels = ["ARREST", "ARMED_CLASH", "DIPLO"]
+    # ARREST at 0.9 does not fit ASSAULT; COERCE (0.4 against 0.5) does and is plausible: COERCE/ARREST.
+    types = {"ASSAULT": 0.5, "COERCE": 0.4, "CONSULT": 0.1}
+    assert reconcile_type_and_subtype("ASSAULT", types, labels, np.array([0.9, 0.05, 0.05])) == ("COERCE", "ARREST")
+    # The same sub-type, but COERCE far less likely than the predicted type: the type stands, unrefined.
+    unlikely = {"ASSAULT": 0.8, "COERCE": 0.1, "CONSULT": 0.1}
+    assert reconcile_type_and_subtype("ASSAULT", unlikely, labels, np.array([0.9, 0.05, 0.05])) == ("ASSAULT", None)
+    # An unsure sub-type head never moves the type; a fitting sub-type is simply reported.
+    assert reconcile_type_and_subtype("ASSAULT", types, labels, np.array([0.45, 0.3, 0.25])) == (
+        "ASSAULT",
+        "ARMED_CLASH",
+    )
+    assert reconcile_type_and_subtype("CONSULT", types, labels, np.array([0.1, 0.1, 0.8])) == ("CONSULT", "DIPLO")

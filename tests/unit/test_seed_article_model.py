@@ -11,6 +11,7 @@ import pytest
 
 from newswire.common.models import Event
 from newswire.extractor.app import load_extractor
+from newswire.extractor.corpora import VERBAL_CONFLICT, quad_of
 from newswire.extractor.pipeline import ArticleInput
 from newswire.extractor.settings import ExtractorOptions
 
@@ -83,9 +84,24 @@ def test_diplomacy_talks_meeting_and_request(events: list[Event]) -> None:
     assert meeting[0].modality == "planned"
     assert meeting[0].event_date is not None
     assert meeting[0].event_date.date == "2011-11-16"
+    # The coming Arab League meeting, where the bloc could suspend Syria: planned, of the
+    # consult/sanction family, never a threat.
+    assert meeting[0].event_type in ("CONSULT", "SANCTION")
     request = [e for e in events if "King Abdullah" in _evidence(e)]
     assert request
     assert request[0].event_type == "REQUEST"
+
+
+def test_the_ministers_condemnation_is_verbal_conflict_from_syria_toward_the_league(events: list[Event]) -> None:
+    (condemnation,) = [e for e in events if "condemned the League" in _evidence(e)]
+    assert quad_of(condemnation.event_type) == VERBAL_CONFLICT
+    assert condemnation.actor is not None and condemnation.actor.country == "SY"
+    assert "Muallem" in condemnation.actor.name
+    assert condemnation.target is not None and "League" in condemnation.target.name
+
+
+def test_a_reporter_at_work_is_not_an_event(events: list[Event]) -> None:
+    assert not [e for e in events if "spoke to activists" in _evidence(e)]
 
 
 def test_nothing_from_the_donation_appeal(events: list[Event]) -> None:

@@ -45,6 +45,13 @@ _ACTION_AFTER = re.compile(
 )
 
 
+# The reporter at work: "Al Jazeera's X, reporting from Amman, spoke to activists who told her ..." is how
+# the news was gathered; what the activists said is the news, in the sentences that carry it.
+_REPORTER_AT_WORK = re.compile(
+    r"\breporting\s+from\b[^.;]*?\b(?:spoke|spoken|talked|speaking|talking)\s+(?:to|with)\b", re.IGNORECASE
+)
+
+
 def is_background(text: str, *, has_toll: bool = False) -> bool:
     """Whether a sentence is stative background prose, not an occurrence.
 
@@ -53,6 +60,8 @@ def is_background(text: str, *, has_toll: bool = False) -> bool:
     """
     if has_toll:
         return False
+    if _REPORTER_AT_WORK.search(text):
+        return True
     for index, shape in enumerate(_SHAPES):
         match = shape.match(text)
         if match is None or _VERB_IN_SUBJECT.search(match.group("subject")):
