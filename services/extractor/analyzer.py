@@ -20,8 +20,10 @@ from .heads import (
     NER_HEAD,
     NO_EVENT,
     QUAD_HEAD,
+    SUBTYPE_COMPATIBILITY,
     SUBTYPE_HEAD,
     SUBTYPE_MIN_CONFIDENCE,
+    SUBTYPE_OVERRIDE_SHARE,
     DenseHead,
     SubtypeHead,
     TaggerHead,
@@ -43,6 +45,15 @@ MODEL_NAME = "newswire-heads"
 def default_models_dir() -> Path:
     """The repository's `models/` (two levels above this package's folder)."""
     return Path(__file__).resolve().parents[2] / "models"
+
+
+def _may_have_subtype(type_scores: dict[str, float]) -> bool:
+    """Whether any type plausible enough to be reported could carry a sub-type; the fine-tuned layers
+    are the costliest part of the pass, so a clear THREATEN or REQUEST skips them."""
+    top = max(type_scores.values())
+    return any(
+        SUBTYPE_COMPATIBILITY.get(kind) and score >= SUBTYPE_OVERRIDE_SHARE * top for kind, score in type_scores.items()
+    )
 
 
 class SentenceAnalyzer:
@@ -226,7 +237,7 @@ class SentenceAnalyzer:
         """Sub-types for the event rows (the fine-tuned head only runs on those), reconciled with the
         type: `event_types` is updated in place where a confident sub-type picks a plausible type."""
         head = self.subtype_head
-        rows = [row for row, kind in enumerate(event_types) if kind is not None]
+        rows = [row for row, kind in enumerate(event_types) if kind is not None and _may_have_subtype(type_scores[row])]
         if head is None or not rows:
             return {}
         if isinstance(head, TransformerHead):

@@ -10,6 +10,7 @@ from 0.75 to 0.84 weighted F1 (head only).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,11 +18,16 @@ LEXICAL_FEATURES = 2**15
 LEXICAL_SCALE = 2.0  # row norm of the lexical block, against the embedding block's (about 1-2)
 
 
-def lexical_matrix(texts: Sequence[str]) -> Any:
-    """[N, LEXICAL_FEATURES] scipy CSR matrix: L2-normalised unigram+bigram counts, times LEXICAL_SCALE."""
+@functools.cache
+def _vectorizer() -> Any:
+    """Stateless (hashing, no fitted vocabulary), so one instance serves every caller."""
     from sklearn.feature_extraction.text import HashingVectorizer
 
-    vectorizer = HashingVectorizer(
+    return HashingVectorizer(
         n_features=LEXICAL_FEATURES, ngram_range=(1, 2), alternate_sign=False, norm="l2", lowercase=True
     )
-    return vectorizer.transform(list(texts)) * LEXICAL_SCALE
+
+
+def lexical_matrix(texts: Sequence[str]) -> Any:
+    """[N, LEXICAL_FEATURES] scipy CSR matrix: L2-normalised unigram+bigram counts, times LEXICAL_SCALE."""
+    return _vectorizer().transform(list(texts)) * LEXICAL_SCALE
