@@ -43,6 +43,16 @@ def test_repeated_toll_merges(gazetteer: Gazetteer) -> None:
     assert len(tolls) == 1 and len(tolls[0].evidence) == 2
 
 
+def test_a_detail_sentence_with_only_a_carried_over_place_joins_the_occurrence(gazetteer: Gazetteer) -> None:
+    text = (
+        "A car bomb exploded near a crowded market in Kirkuk on Tuesday, killing nine people.\n"
+        "The explosives had been packed into a parked car that was detonated by remote control."
+    )
+    (event,) = _assemble(text, ["ASSAULT", "ASSAULT"], gazetteer)
+    assert event.location is not None and event.location.name == "Kirkuk" and event.location.inherited_from is None
+    assert len(event.evidence) == 2
+
+
 def test_different_tolls_stay_apart(gazetteer: Gazetteer) -> None:
     text = "Five soldiers were killed in Homs.\nSeven protesters were killed in Homs."
     events = _assemble(text, ["ASSAULT", "ASSAULT"], gazetteer)

@@ -60,9 +60,11 @@ class DraftEvent:
         return sum(filled) / len(filled)
 
     def is_bare(self) -> bool:
-        """Nothing but evidence: no count, actor, target or place of its own."""
+        """Nothing but evidence: no count, actor, target or place of its own (a place carried over from the
+        sentences before is the context's, not the draft's)."""
         has_counts = any((self.counts.killed, self.counts.injured, self.counts.arrested))
-        return not has_counts and self.actor is None and self.target is None and self.location is None
+        own_place = self.location is not None and self.location.inherited_from is None
+        return not has_counts and self.actor is None and self.target is None and not own_place
 
 
 _PRECISION_RANK = {"city": 0, "admin1": 1, "country": 2, "unresolved": 3}
