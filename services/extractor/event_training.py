@@ -102,19 +102,7 @@ def _fit(
     stacked = scipy.sparse.hstack([scipy.sparse.csr_matrix(features), lexical]).tocsr()
     model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced" if balanced else None, random_state=seed)
     model.fit(stacked, list(labels), sample_weight=weights)
-    weight = model.coef_.T.astype(np.float32)
-    bias = model.intercept_.astype(np.float32)
-    if len(model.classes_) == 2:  # sklearn keeps one column for binary problems
-        weight = np.concatenate([-weight / 2, weight / 2], axis=1)
-        bias = np.array([-bias[0] / 2, bias[0] / 2], dtype=np.float32)
-    dims = features.shape[1]
-    return DenseHead(
-        labels=[str(label) for label in model.classes_],
-        weights=[weight[:dims]],
-        biases=[bias],
-        lexical=weight[dims:],
-        meta={"reads_words": True},
-    )
+    return DenseHead.from_logistic_regression(model, embedding_columns=features.shape[1])
 
 
 def _stack(*blocks: Any) -> Any:

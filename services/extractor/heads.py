@@ -99,6 +99,26 @@ class DenseHead:
         _save(directory, arrays, {**self.meta, "labels": self.labels, "kind": "dense"})
 
     @classmethod
+    def from_logistic_regression(cls, model: Any, embedding_columns: int | None = None) -> DenseHead:
+        """A fitted scikit-learn LogisticRegression as a head; columns past `embedding_columns` are the
+        hashed word features (`lexical`)."""
+        weight = model.coef_.T.astype(np.float32)
+        bias = model.intercept_.astype(np.float32)
+        if len(model.classes_) == 2:  # sklearn keeps one column for binary problems
+            weight = np.concatenate([-weight / 2, weight / 2], axis=1)
+            bias = np.array([-bias[0] / 2, bias[0] / 2], dtype=np.float32)
+        labels = [str(label) for label in model.classes_]
+        if embedding_columns is None:
+            return cls(labels=labels, weights=[weight], biases=[bias])
+        return cls(
+            labels=labels,
+            weights=[weight[:embedding_columns]],
+            biases=[bias],
+            lexical=weight[embedding_columns:],
+            meta={"reads_words": True},
+        )
+
+    @classmethod
     def load(cls, directory: Path) -> DenseHead:
         labels, arrays, meta = _load_labelled(directory)
         layers = sum(1 for key in arrays if key.startswith("W"))

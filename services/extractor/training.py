@@ -321,15 +321,9 @@ def fit_dense(
     """Multinomial logistic regression; its weights become a numpy-only DenseHead."""
     from sklearn.linear_model import LogisticRegression
 
-    classes = sorted(set(labels))
     model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", random_state=seed)
     model.fit(features, list(labels), sample_weight=sample_weight)
-    weight = model.coef_.T.astype(np.float32)
-    bias = model.intercept_.astype(np.float32)
-    if len(classes) == 2:  # sklearn keeps one column for binary problems
-        weight = np.concatenate([-weight / 2, weight / 2], axis=1)
-        bias = np.array([-bias[0] / 2, bias[0] / 2], dtype=np.float32)
-    return DenseHead(labels=[str(c) for c in model.classes_], weights=[weight], biases=[bias])
+    return DenseHead.from_logistic_regression(model)
 
 
 def _predict(head: DenseHead, features: FloatArray) -> list[str]:
