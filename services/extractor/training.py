@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from . import event_training
+from . import corpora, event_training
 from .encoder import Encoder
 from .heads import (
     DETECTOR_HEAD,
@@ -61,7 +61,7 @@ EVENT_SENTENCES_FIXTURE = REPO_MODELS_DIR / "training" / "event-sentences.tsv"
 
 PLOVER_FILE = Path("event-types-plover") / "synthetic_stories.csv"
 PLOVER_CODEBOOK = Path("event-types-plover") / "PLOVER_codebook.csv"
-ACLED_FILE = Path("event-types-acled") / "case2021-task2-dev.tsv"
+ACLED_FILE = corpora.CASE_FILE
 CONLL_DIR = Path("ner-conll2003")
 
 # CoNLL-2003 headlines that open sports and market-report documents; their sentences carry no
