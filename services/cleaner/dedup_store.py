@@ -28,7 +28,7 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 
-from ..common.kafka import TopicSpec, ensure_topics
+from ..common.kafka import TopicSpec, ensure_topics, start_state_clients
 from .dedup import NearDuplicateIndex
 
 log = logging.getLogger(__name__)
@@ -159,22 +159,7 @@ class FingerprintStore:
     async def start(self) -> None:
         """Returns once the clients run; the initial load goes on in the background (see `wait_loaded`)."""
         await ensure_topics(self.bootstrap, [self.spec])
-        self._producer = AIOKafkaProducer(
-            bootstrap_servers=self.bootstrap,
-            client_id=f"{self.client_id}-writer",
-            acks="all",
-            enable_idempotence=True,
-            linger_ms=5,
-        )
-        await self._producer.start()
-        self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap,
-            client_id=f"{self.client_id}-reader",
-            group_id=None,
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-        )
-        await self._consumer.start()
+        self._producer, self._consumer = await start_state_clients(self.bootstrap, self.client_id, linger_ms=5)
         self._tasks = [
             asyncio.create_task(self._follow(), name="dedup-follow"),
             asyncio.create_task(self._sweep_periodically(), name="dedup-sweep"),

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
@@ -97,3 +98,31 @@ async def missing_topics(bootstrap: str, names: Iterable[str], timeout_s: float 
 
 
 __all__ = ["KafkaError", "TopicSpec", "ensure_topics", "missing_topics", "pipeline_topics"]
+
+
+async def start_state_clients(
+    bootstrap: str, client_id: str, *, linger_ms: int = 0
+) -> tuple[AIOKafkaProducer, AIOKafkaConsumer]:
+    """A writer and a reader for state kept in a compacted topic that every instance reads whole: the
+    writer is idempotent and waits for all replicas, the reader has no group and commits nothing."""
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        client_id=f"{client_id}-writer",
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=linger_ms,
+    )
+    await producer.start()
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        client_id=f"{client_id}-reader",
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+    )
+    try:
+        await consumer.start()
+    except BaseException:
+        await producer.stop()
+        raise
+    return producer, consumer

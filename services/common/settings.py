@@ -41,11 +41,19 @@ class TopicNames(BaseModel):
         "changelogs, because it belongs to one deployment's cleaners",
     )
 
+    feed_state_template: str = Field(
+        default="{app_prefix}-fetcher.feed-state",
+        description="the feed poller's compacted state (what each feed last showed), read by a new leader",
+    )
+
     def dlq(self, service: str) -> str:
         return self.dlq_template.format(service=service)
 
     def fingerprints(self, app_prefix: str) -> str:
         return self.fingerprints_template.format(app_prefix=app_prefix)
+
+    def feed_state(self, app_prefix: str) -> str:
+        return self.feed_state_template.format(app_prefix=app_prefix)
 
 
 class WebSettings(BaseModel):

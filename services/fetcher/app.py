@@ -7,9 +7,11 @@ from typing import Any
 
 import orjson
 from faust.web import Request, Response, View
+from mode.types.signals import BaseSignalT
 
 from ..common.resources import manage
 from ..common.runtime import ServiceRuntime
+from .feed_state import KafkaFeedStateStore, feed_state_topic_spec
 from .feedsfile import load_feeds
 from .handlers import FeedHealthCollector, FeedPoller, PageFetcher
 from .http import PoliteFetcher
@@ -24,7 +26,10 @@ def create_app(settings: FetcherSettings) -> ServiceRuntime:
     app = runtime.app
     queue_topic = runtime.topic(settings.topics.fetch_queue)
     raw_topic = runtime.topic(settings.topics.raw)
-    runtime.expect_topics(settings.topics.fetch_queue, settings.topics.raw)
+    feed_state_topic = feed_state_topic_spec(
+        settings.topics.feed_state(settings.app_prefix), settings.kafka.replication_factor
+    )
+    runtime.expect_topics(settings.topics.fetch_queue, settings.topics.raw, feed_state_topic.name)
     feeds = load_feeds(options.feeds_file)
     fetcher = PoliteFetcher(options.policy)
     manage(app, "http-client", stop=fetcher.aclose)
@@ -42,8 +47,14 @@ def create_app(settings: FetcherSettings) -> ServiceRuntime:
         use_partitioner=True,
     )
     # Only the group's leader polls, so that N instances do not poll every feed N times; when it goes,
-    # the next leader starts polling after the rebalance (its first polls are unconditional GETs).
-    poller = FeedPoller(runtime, fetcher, feeds, queue_topic, options, should_poll=app.is_leader)
+    # the next leader takes over after the rebalance from the feed states the last one wrote.
+    feed_states = KafkaFeedStateStore(
+        settings.bootstrap(), feed_state_topic, client_id=f"{settings.app_prefix}-fetcher-feed-state"
+    )
+    manage(app, "feed-state", start=feed_states.start, stop=feed_states.stop)
+    poller = FeedPoller(
+        runtime, fetcher, feeds, queue_topic, options, should_poll=app.is_leader, state_store=feed_states
+    )
     runtime.metrics.registry.register(FeedHealthCollector(poller.schedule.all_health))
     pages = PageFetcher(runtime, fetcher, raw_topic, seen, options, queue_topic=queue_topic)
 
@@ -66,6 +77,13 @@ def create_app(settings: FetcherSettings) -> ServiceRuntime:
         await poller.run()
 
     app.task(poll_feeds)
+
+    # Faust stops its producer before the app's other dependencies and cancels tasks last of all; the
+    # poller has to stop while the producer still takes its entries (see `FeedPoller.stop`).
+    async def stop_polling(app: Any, /, *args: Any, signal: BaseSignalT[Any], **kwargs: Any) -> None:
+        await poller.stop()
+
+    app.on_before_shutdown.connect(stop_polling)
 
     @app.agent(queue_topic, name="fetch-pages")
     async def fetch_pages(stream: Any) -> None:

@@ -15,6 +15,7 @@ bounds the chain at one hop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -31,6 +32,7 @@ from prometheus_client.registry import Collector
 from ..common.models import SCHEMA_VERSION, FeedEntry, FetchRequest, HttpFacts, RawArticle
 from ..common.runtime import TRACE_HEADER, VERSION_HEADER, ServiceRuntime, header_value
 from ..common.serde import PoisonMessage, dumps, loads
+from .feed_state import FeedState, FeedStateStore
 from .feeds import FeedError, FeedItem, ParsedFeed, discover_feeds, parse_feed
 from .feedsfile import FeedConfig
 from .http import FeedResult, FetchError, PageResult, PoliteFetcher, decode_html
@@ -44,6 +46,10 @@ CANONICAL_OF_HEADER = "canonical_of"
 # A feed that keeps failing for a transient reason (timeouts, 503) is dead-lettered once it has failed
 # this many polls in a row; a permanent failure (404, malformed feed) is dead-lettered at once.
 TRANSIENT_FAILURES_BEFORE_DLQ = 3
+# How long a new leader waits to read the feed states the last one wrote, and a stopping poller waits
+# for its polls in flight to queue their entries.
+TAKE_OVER_TIMEOUT_S = 10.0
+STOP_TIMEOUT_S = 30.0
 
 
 class RecentIds:
@@ -124,6 +130,7 @@ class FeedPoller:
         schedule: PollSchedule | None = None,
         should_poll: Callable[[], bool] = lambda: True,
         clock: Callable[[], float] = time.time,
+        state_store: FeedStateStore | None = None,
     ) -> None:
         self.runtime = runtime
         self.fetcher = fetcher
@@ -134,10 +141,14 @@ class FeedPoller:
         self.clock = clock
         self.recent = RecentIds()
         # Wall-clock time: FeedHealth timestamps go to /metrics and `feeds status` as they are.
-        self.schedule = schedule or PollSchedule()
+        self.schedule = schedule or PollSchedule(initial_spread=options.first_poll_spread_s)
         self.schedule.add_all(((feed.name, feed.url, feed.interval) for feed in feeds), now=clock())
+        self.state_store = state_store
         self.discovered: dict[str, str] = {}  # feed name -> feed URL found on the page the feeds file names
+        self.last_entries: dict[str, tuple[str, ...]] = {}  # feed name -> ids it listed at its last poll
         self._dead_lettered: set[str] = set()  # feeds whose current failure streak already has a DLQ record
+        self._running: set[asyncio.Task[None]] = set()
+        self._stopping = asyncio.Event()
 
     def feed_url(self, name: str) -> str:
         return self.discovered.get(name, self.feeds[name].url)
@@ -155,26 +166,95 @@ class FeedPoller:
         return records
 
     async def run(self) -> None:
+        """Poll while this instance is the leader, until `stop`; on becoming the leader, take over first."""
         semaphore = asyncio.Semaphore(self.options.feed_concurrency)
-        running: set[asyncio.Task[None]] = set()
-        while True:
+        leading = False
+        while not self._stopping.is_set():
             self.runtime.progress.heartbeat("feed-poller", max_silence_s=120)
             now = self.clock()
             if self.should_poll():
+                if not leading:
+                    await self.take_over()
+                    leading, now = True, self.clock()
                 for name in self.schedule.claim_due(now):
                     task = asyncio.create_task(self._poll_guarded(self.feeds[name], semaphore))
-                    running.add(task)
-                    task.add_done_callback(running.discard)
+                    self._running.add(task)
+                    task.add_done_callback(self._running.discard)
+            else:
+                leading = False
             wait = self.schedule.seconds_until_next(now)
-            await asyncio.sleep(max(0.05, min(1.0, wait if wait is not None else 1.0)))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), max(0.05, min(1.0, wait if wait is not None else 1.0)))
+
+    async def stop(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
+        """Start no poll from now on and let those in flight queue their entries and write their state.
+
+        Called before the app stops its producer: a poll left running after that would read the feed and
+        fail to queue what it read, and a feed that moves on meanwhile would lose entries for good."""
+        self._stopping.set()
+        if self._running:
+            _, late = await asyncio.wait(set(self._running), timeout=timeout_s)
+            if late:
+                log.warning("%d feed polls still running after %.0fs; cancelled", len(late), timeout_s)
+                for task in late:
+                    task.cancel()
+
+    async def take_over(self) -> None:
+        """Go on from the feed states the last leader wrote: validators, back-off, health and the entries
+        it queued; every feed restored is due at once (thanks to the validators, an unchanged feed costs
+        a 304). Feeds without a state keep their spread first polls."""
+        if self.state_store is None:
+            return
+        stored = await self.state_store.latest(TAKE_OVER_TIMEOUT_S)
+        now, restored = self.clock(), 0
+        for name, feed in self.feeds.items():
+            state = stored.get(name)
+            if state is None or state.configured_url != feed.url or self.schedule.in_flight(name):
+                continue
+            own_last_poll = self.schedule.health(name).last_poll
+            if own_last_poll is not None and own_last_poll > state.saved_at:
+                continue  # this instance polled it later than the stored state (it led before)
+            try:
+                self.schedule.restore(name, state.schedule, due=now)
+            except ValueError as exc:
+                log.warning("feed %s: stored state not restored: %s", name, exc)
+                continue
+            if state.feed_url != feed.url:
+                self.discovered[name] = state.feed_url
+            self.last_entries[name] = state.last_entries
+            for key in state.last_entries:
+                self.recent.add_if_new(key)
+            restored += 1
+        log.info("polling feeds: %d of %d feeds go on from the state of the last poller", restored, len(self.feeds))
+
+    async def _save_state(self, feed: FeedConfig) -> None:
+        """Write where this feed stands, for the next leader; a failure costs the next leader a full
+        GET of this feed, not an entry, so it is logged and polling goes on."""
+        if self.state_store is None:
+            return
+        state = FeedState(
+            name=feed.name,
+            configured_url=feed.url,
+            feed_url=self.feed_url(feed.name),
+            schedule=self.schedule.export(feed.name),
+            last_entries=self.last_entries.get(feed.name, ()),
+            saved_at=self.clock(),
+        )
+        try:
+            await self.state_store.save(state)
+        except Exception as exc:
+            log.warning("feed %s: state not saved: %s: %s", feed.name, type(exc).__name__, exc)
 
     async def _poll_guarded(self, feed: FeedConfig, semaphore: asyncio.Semaphore) -> None:
         async with semaphore:
+            if self._stopping.is_set():  # claimed before `stop`, waited for a slot until after it
+                return
             try:
                 await self.poll(feed)
             except Exception as exc:  # a bug must not stop this feed's schedule for good
                 log.exception("poll of feed %s failed", feed.name)
                 self.schedule.record_failure(feed.name, now=self.clock(), reason=f"{type(exc).__name__}: {exc}")
+            await self._save_state(feed)
 
     async def poll(self, feed: FeedConfig) -> int:
         """Poll one feed and queue its new entries; returns how many were queued."""
@@ -193,10 +273,15 @@ class FeedPoller:
             )
             self.runtime.record_outcome(failed=False)
             return 0
-        queued = 0
+        queued, shown = 0, []
         for item in parsed.entries[: self.options.max_entries_per_poll]:
-            if await self._queue(feed, item):
+            key = entry_key(item, feed.name)
+            if key is None:
+                continue
+            shown.append(key)
+            if await self._queue(feed, item, key):
                 queued += 1
+        self.last_entries[feed.name] = tuple(shown)
         self.schedule.record_success(
             feed.name,
             now=self.clock(),
@@ -283,19 +368,13 @@ class FeedPoller:
             stage=failure.stage, error=error, payload=payload, key=feed.name, attempts=failure.retries + 1
         )
 
-    async def _queue(self, feed: FeedConfig, item: FeedItem) -> bool:
-        try:
-            canonical = canonicalize_url(item.url)
-        except ValueError as exc:
-            log.info("skipping entry with bad URL %r in %s: %s", item.url, feed.name, exc)
-            return False
-        key = article_id(canonical)
+    async def _queue(self, feed: FeedConfig, item: FeedItem, key: str) -> bool:
         if not self.recent.add_if_new(key):
             return False
         request = FetchRequest(
             article_id=key,
             url=item.url,
-            canonical_url=canonical,
+            canonical_url=canonicalize_url(item.url),
             feed_entry=FeedEntry(
                 feed_url=self.feed_url(feed.name),
                 feed_name=feed.name,
@@ -314,6 +393,15 @@ class FeedPoller:
             self.recent.discard(key)
             raise
         return True
+
+
+def entry_key(item: FeedItem, feed_name: str) -> str | None:
+    """The article id of a feed entry, or None for an entry whose URL cannot be fetched."""
+    try:
+        return article_id(canonicalize_url(item.url))
+    except ValueError as exc:
+        log.info("skipping entry with bad URL %r in %s: %s", item.url, feed_name, exc)
+        return None
 
 
 class PageFetcher:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 
@@ -45,6 +45,20 @@ class FeedHealth:
         record = asdict(self)
         record["not_modified_share"] = self.not_modified_share
         return record
+
+    @classmethod
+    def from_dict(cls, record: Mapping[str, Any]) -> FeedHealth:
+        """The inverse of `to_dict` (derived keys ignored); ValueError for a record of another shape."""
+        if not isinstance(record, Mapping):
+            raise ValueError("feed health record is not an object")
+        known = {f.name for f in fields(cls)}
+        try:
+            health = cls(**{key: value for key, value in record.items() if key in known})
+        except TypeError as exc:
+            raise ValueError(f"not a feed health record: {exc}") from None
+        if not isinstance(health.name, str) or not isinstance(health.polls, int):
+            raise ValueError("feed health record has fields of the wrong type")
+        return health
 
 
 @dataclass(slots=True)
@@ -112,6 +126,36 @@ class PollSchedule:
 
     def all_health(self) -> list[FeedHealth]:
         return [state.health for state in self._feeds.values()]
+
+    def export(self, name: str) -> dict[str, Any]:
+        """What a new leader needs to go on polling this feed where the last one stopped (see `restore`)."""
+        state = self._feeds[name]
+        return {
+            "health": asdict(state.health),
+            "etag": state.etag,
+            "last_modified": state.last_modified,
+            "current_delay": state.current_delay,
+        }
+
+    def restore(self, name: str, exported: Mapping[str, Any], *, due: float) -> None:
+        """Take over another instance's `export` of a registered feed, due at `due`; ValueError for a
+        record of another shape, which leaves the feed as it was."""
+        state = self._feeds[name]
+        health = FeedHealth.from_dict(exported.get("health") or {})
+        etag, last_modified = exported.get("etag"), exported.get("last_modified")
+        delay = exported.get("current_delay")
+        if not all(value is None or isinstance(value, str) for value in (etag, last_modified)):
+            raise ValueError("feed validators are not strings")
+        if not isinstance(delay, int | float) or delay < 0:
+            raise ValueError("feed delay is not a non-negative number")
+        health.name, health.url = name, state.health.url
+        state.health, state.etag, state.last_modified = health, etag, last_modified
+        state.current_delay = float(delay)
+        state.next_due = due
+
+    def in_flight(self, name: str) -> bool:
+        """Claimed by `claim_due` and not yet recorded."""
+        return math.isinf(self._feeds[name].next_due)
 
     def validators(self, name: str) -> tuple[str | None, str | None]:
         """(ETag, Last-Modified) to send on the next conditional GET."""

@@ -17,6 +17,12 @@ class FetcherOptions(BaseModel):
     feed_concurrency: int = Field(default=8, ge=1)
     page_concurrency: int = Field(default=16, ge=1)
     max_entries_per_poll: int = Field(default=200, ge=1)
+    first_poll_spread_s: float = Field(
+        default=60.0,
+        ge=0,
+        description="first polls of feeds without a stored state are spread over this many seconds (at most "
+        "each feed's interval), so that starting with hundreds of feeds is not a stampede",
+    )
 
 
 class FetcherSettings(ServiceSettings):

@@ -1,5 +1,6 @@
 """The fetcher on the real broker against real HTTP servers on 127.0.0.1: a broken feed does not stop the
-others and is dead-lettered once; two instances and restarts never emit an article twice."""
+others and is dead-lettered once; two instances and restarts never emit an article twice; a new poller
+goes on from the feed state the last one left."""
 
 from __future__ import annotations
 
@@ -346,3 +347,55 @@ async def test_b_two_instances_and_restarts_never_emit_an_article_twice(
             f"{stop.name}: {len(ids)} articles from {len(queued)} requests ({len(set(queued))} distinct), "
             f"no duplicates, {elapsed:.0f}s"
         )
+
+
+async def test_c_after_a_sigterm_the_next_poller_goes_on_from_the_feed_state_at_once(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    """The feed's interval (300 s) is far longer than the test: the new leader's poll is the hand-over
+    poll, and it is conditional because the ETag the last leader got survived the hand-over."""
+    ns_a = Namespace(kafka_bootstrap, tmp_path / "a")
+    ns_b = Namespace(kafka_bootstrap, tmp_path / "b", prefix=ns_a.prefix)
+    for ns in (ns_a, ns_b):
+        ns.workdir.mkdir()
+    feed_requests: list[tuple[float, str | None]] = []
+
+    def feed(handler: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
+        validator = handler.headers.get("If-None-Match")
+        feed_requests.append((time.monotonic(), validator))
+        if validator == '"v1"':
+            return 304, {}, b""
+        return 200, {**XML, "ETag": '"v1"'}, rss("Etag", [f"{site.base}/a/{n}" for n in range(3)])
+
+    with Site({"/feed.xml": feed, "/a/*": article_route}) as site:
+        feeds_file = tmp_path / "feeds.yaml"
+        feeds_file.write_text(f"feeds:\n  - {{name: etag, url: '{site.base}/feed.xml', interval: 300}}\n")
+        env = fetcher_env(feeds_file, NEWSWIRE_FETCHER__FIRST_POLL_SPREAD_S="0")
+        raw_topic = ns_a.topic("articles.raw")
+
+        def logs() -> str:
+            return "\n".join(f"--- {n.workdir.name}\n{service_log(n, 'fetcher')}" for n in (ns_a, ns_b))
+
+        with running_service("fetcher", ns_a, **env) as first:
+            await collect(kafka_bootstrap, raw_topic, lambda v: len(set(ids_of(v))) >= 3, 45)
+            polled = await get_json(
+                f"http://127.0.0.1:{ns_a.ports['fetcher']}/feeds", 20, lambda b: _feed(b, "etag").get("successes") == 1
+            )
+            assert _feed(polled, "etag").get("successes") == 1, logs()
+            first.send_signal(signal.SIGTERM)
+            first.wait(timeout=30)
+        assert len(feed_requests) == 1, feed_requests
+        with running_service("fetcher", ns_b, **env) as second:
+            started = time.monotonic()
+            status = await get_json(
+                f"http://127.0.0.1:{ns_b.ports['fetcher']}/feeds", 60, lambda b: _feed(b, "etag").get("polls") == 2
+            )
+            assert second.poll() is None, logs()
+        record = _feed(status, "etag")
+        assert len(feed_requests) == 2, (feed_requests, logs())
+        (_, first_validator), (second_at, second_validator) = feed_requests
+        assert (first_validator, second_validator) == (None, '"v1"'), "the hand-over poll is conditional"
+        assert second_at - started < 60, "the new leader polls at once, not an interval later"
+        assert (record["polls"], record["successes"], record["not_modified"], record["items_total"]) == (2, 2, 1, 3)
+        raw = await collect(kafka_bootstrap, raw_topic, lambda v: False, 2)
+        assert sorted(ids_of(raw)) == sorted({*ids_of(raw)}) and len(raw) == 3, "nothing fetched twice"

@@ -1,10 +1,13 @@
 """The feed poller against real HTTP servers on 127.0.0.1, with Kafka replaced by a recorder: conditional
-GETs, discovery, Retry-After, retries counted, and one dead letter per failure streak."""
+GETs, discovery, Retry-After, retries counted, one dead letter per failure streak, a hand-over between
+pollers through their stored feed states, and a stop that lets polls in flight finish."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,6 +21,7 @@ from pydantic import BaseModel
 from newswire.common.dlq import dead_letter
 from newswire.common.models import DeadLetter, FetchRequest
 from newswire.common.runtime import ServiceRuntime
+from newswire.fetcher.feed_state import FeedState, FeedStateStore
 from newswire.fetcher.feedsfile import FeedConfig
 from newswire.fetcher.handlers import FeedFailure, FeedHealthCollector, FeedPoller, should_dead_letter
 from newswire.fetcher.http import FetchPolicy, PoliteFetcher
@@ -102,7 +106,9 @@ async def make_poller(
 ) -> AsyncIterator[Callable[..., tuple[FeedPoller, RecordingRuntime]]]:
     fetchers: list[PoliteFetcher] = []
 
-    def build(url: str, **policy: Any) -> tuple[FeedPoller, RecordingRuntime]:
+    def build(
+        url: str, state_store: FeedStateStore | None = None, **policy: Any
+    ) -> tuple[FeedPoller, RecordingRuntime]:
         runtime = RecordingRuntime(tmp_path)
         settings = {"allow_private": ["127.0.0.1/32"], "per_host_delay": 0, "backoff_base": 0.01, **policy}
         fetcher = PoliteFetcher(FetchPolicy(**settings))
@@ -110,7 +116,11 @@ async def make_poller(
         feed = FeedConfig(name="f", url=url, interval=60)
         schedule = PollSchedule(rng=random.Random(1))
         topic = runtime.topic("q")
-        return FeedPoller(runtime, fetcher, [feed], topic, FetcherOptions(), schedule=schedule, clock=clock), runtime
+        options = FetcherOptions()
+        poller = FeedPoller(
+            runtime, fetcher, [feed], topic, options, schedule=schedule, clock=clock, state_store=state_store
+        )
+        return poller, runtime
 
     yield build
     for fetcher in fetchers:
@@ -267,3 +277,108 @@ def test_feed_health_is_exported_per_feed(tmp_path: Path) -> None:
     assert 'newswire_feed_last_error_timestamp_seconds{feed="dw"} 150.0' in text
     assert 'newswire_feed_consecutive_failures{feed="dw"} 1.0' in text
     assert 'newswire_feed_last_success_timestamp_seconds{feed="dw"}' not in text, "never succeeded: no sample"
+
+
+class MemoryFeedStates:
+    """A `FeedStateStore` in a dict: what a Kafka-backed one holds once every write has been read back."""
+
+    def __init__(self) -> None:
+        self.states: dict[str, FeedState] = {}
+
+    async def latest(self, timeout_s: float) -> dict[str, FeedState]:
+        return dict(self.states)
+
+    async def save(self, state: FeedState) -> None:
+        self.states[state.name] = state
+
+
+RSS_THREE = RSS.replace(
+    b"</channel>", b"<item><title>Three</title><link>https://news.example/three</link></item></channel>"
+)
+
+
+async def test_a_new_leader_goes_on_from_the_state_the_last_one_saved(make_poller: Any, clock: Clock) -> None:
+    version = {"etag": '"v1"', "body": RSS}
+
+    def feed(handler: BaseHTTPRequestHandler) -> Reply:
+        if handler.headers.get("If-None-Match") == version["etag"]:
+            return 304, {}, b""
+        return 200, {"Content-Type": "application/rss+xml", "ETag": version["etag"]}, version["body"]
+
+    server = Server({"/feed.xml": feed})
+    try:
+        store = MemoryFeedStates()
+        old, old_runtime = make_poller(f"{server.base}/feed.xml", state_store=store)
+        await old._poll_guarded(old.feeds["f"], asyncio.Semaphore(1))
+        assert len(old_runtime.published) == 2
+        saved = store.states["f"]
+        assert FeedState.decode(saved.encode()) == saved
+        assert saved.schedule["etag"] == '"v1"' and len(saved.last_entries) == 2
+
+        new, new_runtime = make_poller(f"{server.base}/feed.xml", state_store=store)
+        clock.now += 5
+        await new.take_over()
+        assert new.schedule.next_due("f") == clock.now, "a restored feed is polled at once"
+        assert await new.poll(new.feeds["f"]) == 0
+        assert [h.get("If-None-Match") for h in server.paths("/feed.xml")] == [None, '"v1"']
+        health = new.schedule.health("f")
+        assert (health.polls, health.not_modified, health.items_total) == (2, 1, 2), "health goes on"
+
+        version.update(etag='"v2"', body=RSS_THREE)
+        assert await new.poll(new.feeds["f"]) == 1, "entries the last leader queued are not queued again"
+        assert [m.canonical_url for _, m in new_runtime.published if isinstance(m, FetchRequest)] == [
+            "https://news.example/three"
+        ]
+    finally:
+        server.close()
+
+
+async def test_a_stored_state_is_not_restored_for_a_feed_that_moved_or_was_polled_later(
+    make_poller: Any, clock: Clock
+) -> None:
+    store, url = MemoryFeedStates(), "https://news.example/feed.xml"
+    poller, _ = make_poller(url, state_store=store)
+    exported = poller.schedule.export("f") | {"etag": '"old"'}
+    moved = FeedState("f", "https://old.example/feed.xml", "https://old.example/feed.xml", exported, ("x",), clock.now)
+    store.states["f"] = moved
+    await poller.take_over()
+    assert poller.schedule.validators("f") == (None, None) and "x" not in poller.recent._ids
+
+    store.states["f"] = FeedState("f", url, url, exported, (), 1.0)
+    poller.schedule.record_success("f", now=clock.now, items=0, new_items=0)
+    await poller.take_over()
+    assert poller.schedule.validators("f") == (None, None), "its own later poll wins over an older record"
+
+    broken = FeedState("f", url, url, {"health": 3}, (), 2e9)
+    store.states["f"] = broken
+    await poller.take_over()
+    assert poller.schedule.health("f").polls == 1, "a malformed record leaves the feed as it was"
+    for bad in (b"[]", b"{", b'{"name": "f"}'):
+        with pytest.raises(ValueError, match="feed state"):
+            FeedState.decode(bad)
+
+
+async def test_stop_lets_a_poll_in_flight_queue_its_entries_and_starts_no_other(make_poller: Any, clock: Clock) -> None:
+    started = threading.Event()
+
+    def slow_feed(handler: BaseHTTPRequestHandler) -> Reply:
+        started.set()
+        time.sleep(0.5)
+        return 200, {"Content-Type": "application/rss+xml"}, RSS
+
+    server = Server({"/feed.xml": slow_feed})
+    try:
+        store = MemoryFeedStates()
+        poller, runtime = make_poller(f"{server.base}/feed.xml", state_store=store)
+        clock.now += 120  # past the spread first poll
+        running = asyncio.create_task(poller.run())
+        assert await asyncio.to_thread(started.wait, 10)
+        await poller.stop()
+        await asyncio.wait_for(running, 5)
+        assert len(runtime.published) == 2, "the poll in flight queued what it read"
+        assert store.states["f"].schedule["health"]["successes"] == 1, "and saved its state"
+        clock.now += 3600
+        await asyncio.sleep(1.2)
+        assert len(server.paths("/feed.xml")) == 1, "no poll after stop"
+    finally:
+        server.close()
