@@ -108,6 +108,7 @@ def main() -> int:
     parser.add_argument("--record", type=Path, help="also write the figures as JSON (models/end-to-end.json)")
     parser.add_argument("--threshold", type=float, help="event threshold (default: the extractor's setting)")
     parser.add_argument("--cache-dir", type=Path, default=Path("build/train-cache"), help="encoder-output cache")
+    parser.add_argument("--dump", type=Path, help="also write every input with its gold and its events (JSON lines)")
     args = parser.parse_args()
     sets = [name.strip() for name in args.sets.split(",") if name.strip()]
     unknown = set(sets) - set(ALL_SETS)
@@ -171,6 +172,12 @@ def main() -> int:
         keys = sorted(predictions[name])
         return [rows[i] for i in keys], [predictions[name][i] for i in keys]
 
+    if args.dump is not None:
+        with args.dump.open("wb") as handle:
+            for name, rows in (("cameo", cameo), ("case", case), ("police", police)):
+                for index, events in sorted(predictions[name].items()):
+                    row = dataclasses.asdict(rows[index]) | {"set": name, "index": index, "events": events}
+                    handle.write(orjson.dumps(row, default=sorted) + b"\n")
     results: list[SetScore] = []
     if "case" in sets:
         results.append(score_case(*collected("case", case)))

@@ -298,7 +298,7 @@ RSS_THREE = RSS.replace(
 
 
 async def test_a_new_leader_goes_on_from_the_state_the_last_one_saved(make_poller: Any, clock: Clock) -> None:
-    version = {"etag": '"v1"', "body": RSS}
+    version: dict[str, Any] = {"etag": '"v1"', "body": RSS}
 
     def feed(handler: BaseHTTPRequestHandler) -> Reply:
         if handler.headers.get("If-None-Match") == version["etag"]:
