@@ -174,9 +174,13 @@ def main() -> int:
 
     if args.dump is not None:
         with args.dump.open("wb") as handle:
-            for name, rows in (("cameo", cameo), ("case", case), ("police", police)):
-                for index, events in sorted(predictions[name].items()):
-                    row = dataclasses.asdict(rows[index]) | {"set": name, "index": index, "events": events}
+            for set_name, labelled in (("cameo", cameo), ("case", case), ("police", police)):
+                for position, events in sorted(predictions[set_name].items()):
+                    row = dataclasses.asdict(labelled[position]) | {
+                        "set": set_name,
+                        "index": position,
+                        "events": events,
+                    }
                     handle.write(orjson.dumps(row, default=sorted) + b"\n")
     results: list[SetScore] = []
     if "case" in sets:
