@@ -38,6 +38,14 @@ def test_observatory_resolves_to_its_full_name() -> None:
 
 def test_no_attribution() -> None:
     assert find_attribution("Russia has repeatedly opposed Western efforts to impose sanctions.") is None
+    # A say-word as a noun, after a clause of its own: no one is reporting here.
+    assert find_attribution("Police fired shots and tear gas but there were no reports of casualties.") is None
+    assert find_attribution("The claims of the opposition were denied.") is None
+
+
+def test_an_auxiliary_is_not_part_of_the_source() -> None:
+    found = find_attribution("The minister has repeatedly said that the talks failed.")
+    assert found is not None and found.attribution.source == "the minister"
 
 
 @pytest.mark.parametrize(

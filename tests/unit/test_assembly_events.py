@@ -137,3 +137,30 @@ def test_a_quoted_vague_number_held_in_jail_is_not_an_arrest(gazetteer: Gazettee
     arrested = [event.counts.arrested for event in events if event.counts.arrested is not None]
     assert len(arrested) == 1
     assert "Athens" in events[-1].evidence[0].sentence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Senior superintendent of police B K Singh said the arrests were made when they defied prohibitory orders.",
+        "A night-long curfew from 8 pm on Friday to 9 am on Saturday was imposed after looting.",
+        "Over 30 activists were taken into custody at different places for deflating bus tyres.",
+        "They brought him before the magistrate and arrested him under the explosives act.",
+    ],
+)
+def test_coercion_that_only_the_state_carries_out_is_the_authorities_event(gazetteer: Gazetteer, text: str) -> None:
+    """No one is named, yet someone arrested them: without an actor the event would have nobody in it."""
+    events = _assemble(text, ["COERCE"], gazetteer)
+    assert [(e.event_type, e.actor.name if e.actor else None) for e in events] == [("COERCE", "authorities")]
+    assert events[0].actor is not None and events[0].actor.kind == "government"
+
+
+def test_an_unnamed_agent_stays_unnamed_outside_state_coercion(gazetteer: Gazetteer) -> None:
+    assert _assemble("The building was set on fire after midnight.", ["ASSAULT"], gazetteer) == []
+    assert _assemble("Talks were held in the morning.", ["COERCE"], gazetteer) == []
+
+
+def test_a_say_word_used_as_a_noun_does_not_hide_the_actor(gazetteer: Gazetteer) -> None:
+    text = "Police fired shots and tear gas but there were no reports of casualties."
+    events = _assemble(text, ["ASSAULT"], gazetteer)
+    assert [(e.actor.name if e.actor else None, e.attribution) for e in events] == [("police", None)]

@@ -30,6 +30,8 @@ _KEYWORDS: list[tuple[str, ActorKind]] = [
      r"tanks(?=\s+(?:shelled|fired|opened\s+fire|stormed|pounded|attacked|rolled|besieged|surrounded))",
      "state_forces"),
     (r"protesters?|protestors?|demonstrators?|marchers|crowds?", "protesters"),
+    # Rioters have no kind of their own in the events schema (v1); they are nobody's side but their own.
+    (r"mobs?|rioters|miscreants|arsonists|hooligans|clashing\s+groups|rival\s+groups", "unknown"),
     (r"civilians|residents|villagers|children|people|worshippers|families|women", "civilians"),
     (r"government|regime|authorities|administration|cabinet|ministry|foreign\s+minister|prime\s+minister|"
      r"president|diplomats|officials|leaders?|king|parliament", "government"),
@@ -406,3 +408,25 @@ def _subject(before: Sequence[ActorMention]) -> Actor:
     noun next to the verb ("King Abdullah of Jordan called for" -> King Abdullah)."""
     named = [m for m in before if m.actor.kind in ("person", "organisation", "country", "state_forces")]
     return (named[-1] if named else before[-1]).actor
+
+
+# Coercion whose agent goes unnamed because only the state does it: "the arrests were made", "over 30
+# activists were taken into custody", "a curfew was imposed", "they arrested him". ACLED codes these as
+# the authorities' acts; without an actor the event would be dropped as having nobody in it.
+_STATE_COERCION = re.compile(
+    r"\b(?:(?:was|were|been|being|be)\s+(?:\w+ly\s+)?(?:arrested|detained|nabbed|rounded\s+up|picked\s+up|"
+    r"taken\s+into\s+(?:\w+\s+)?custody|remanded|booked|jailed|imprisoned|deported|expelled|held\s+in\s+custody)|"
+    r"arrests?\s+(?:were|was|have\s+been|had\s+been|has\s+been)\s+made|"
+    r"(?:curfew|prohibitory\s+orders?|section\s+144)\b[^.;]{0,60}?\s(?:was|were|has\s+been|had\s+been|have\s+been)\s+"
+    r"(?:imposed|clamped|declared|enforced|extended|promulgated)|"
+    r"(?:brought|placed|put)\s+under\s+curfew|"
+    r"(?:arrested|detained)\s+(?:him|her|them))\b",
+    re.IGNORECASE,
+)
+
+
+def implied_state_actor(clause: str, event_type: str, country: str | None) -> Actor | None:
+    """The authorities, for a coercion that only the state carries out and whose agent is unnamed."""
+    if event_type != "COERCE" or not _STATE_COERCION.search(clause):
+        return None
+    return Actor(name="authorities", kind="government", country=country)

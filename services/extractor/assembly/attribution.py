@@ -32,6 +32,15 @@ _ACCORDING = re.compile(
     r"(?P<clause>,?\s*according\s+to\s+(?P<src>(?:the\s+)?[\w'’.-]+(?:\s+[\w'’.-]+){0,6}?))(?=[,.;]|$)",
     re.IGNORECASE,
 )
+# What a leading "X said" clause's X cannot contain: a clause of its own ("police fired shots but there
+# were no reports of casualties") or a determiner that makes the say-word a noun ("no reports", "the claims").
+_NOT_A_LEADING_SOURCE = re.compile(
+    r"\b(?:no|any|of|the|an?|these|those|such)$|"
+    r"\b(?:but|there\s+(?:was|were|is|are|had\s+been|have\s+been)|which|when|while|after|before)\b",
+    re.IGNORECASE,
+)
+# "The minister has said", "officials have repeatedly claimed": the auxiliary is not part of the name.
+_AUXILIARY_TAIL = re.compile(r"(?:\s+(?:has|have|had|was|were|is|are|also|repeatedly|earlier|later|again))+$")
 # Sources that report rather than act.
 _REPORTING_SOURCES = re.compile(
     r"\b(?:activists?|observatory|monitor|rights\s+group|group|statement|witnesses|residents|officials?|"
@@ -90,7 +99,7 @@ class AttributionMatch:
 
 
 def _clean_source(source: str) -> str:
-    source = source.strip(" ,.\"“”'")
+    source = _AUXILIARY_TAIL.sub("", source.strip(" ,.\"“”'"))
     if "," in source:
         # "On Tuesday, Erdogan" / "Addressing Assad by his first name, Erdogan": the name is last.
         parts = [part.strip() for part in source.split(",") if part.strip()]
@@ -118,7 +127,7 @@ def find_attribution(text: str, known_sources: Sequence[str] = ()) -> Attributio
     if trailing:
         candidates.append((trailing.start("clause"), trailing.end("clause"), trailing.group("src"), trailing.group(0)))
     leading = _LEADING.match(text)
-    if leading and len(leading.group("src").split()) <= 10:
+    if leading and len(leading.group("src").split()) <= 10 and not _NOT_A_LEADING_SOURCE.search(leading.group("src")):
         candidates.append((leading.start("clause"), leading.end("clause"), leading.group("src"), leading.group(0)))
     according = _ACCORDING.search(text)
     if according:

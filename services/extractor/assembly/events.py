@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from ...common.models import PLOVER_TYPES, Actor, ActorKind, Counts, Event, Evidence, Location, ModelInfo
 from ..types import SentenceAnalysis
-from .actors import assign_roles, canonical_name, find_actor_mentions, same_actor
+from .actors import assign_roles, canonical_name, find_actor_mentions, implied_state_actor, same_actor
 from .attribution import SPEECH_ACT_TYPES, find_attribution, is_future, is_reporting_source, modality
 from .background import is_background
 from .counts import CountMention, counts_from_mentions, find_count_mentions, find_participants, group_by_verb
@@ -320,6 +320,8 @@ def _sentence_drafts(
         ):
             # "Several unions said they would hold further rallies": the speakers plan the event.
             actor = _speaker_actor(attribution.source, analysis, sentence_text, gazetteer)
+        if actor is None:
+            actor = implied_state_actor(clause_text, event_type, default_country)
         if event_type == "ASSAULT" and _CLASH.search(clause_text) and counts.killed and counts.killed.victim_kind:
             kinds = [k.strip() for k in counts.killed.victim_kind.split(",")]
             if len(kinds) >= 2:
