@@ -43,6 +43,19 @@ def test_no_attribution() -> None:
     assert find_attribution("The claims of the opposition were denied.") is None
 
 
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("In Surat, police said that two clashing groups resorted to stone pelting on Tuesday night.", "police said"),
+        ("Twelve died, activists said, adding that the army had shelled the district for hours.", "activists said"),
+    ],
+)
+def test_a_trailing_attribution_does_not_swallow_the_event_after_it(text: str, phrase: str) -> None:
+    found = find_attribution(text)
+    assert found is not None and found.attribution.phrase == phrase
+    assert text[found.start : found.end].strip(" ,") == phrase
+
+
 def test_an_auxiliary_is_not_part_of_the_source() -> None:
     found = find_attribution("The minister has repeatedly said that the talks failed.")
     assert found is not None and found.attribution.source == "the minister"

@@ -41,6 +41,7 @@ _NOT_A_LEADING_SOURCE = re.compile(
 )
 # "The minister has said", "officials have repeatedly claimed": the auxiliary is not part of the name.
 _AUXILIARY_TAIL = re.compile(r"(?:\s+(?:has|have|had|was|were|is|are|also|repeatedly|earlier|later|again))+$")
+_TRAILING_TAIL_TOO_LONG = re.compile(r".*?\bthat\b|.{61}", re.DOTALL)
 # Sources that report rather than act.
 _REPORTING_SOURCES = re.compile(
     r"\b(?:activists?|observatory|monitor|rights\s+group|group|statement|witnesses|residents|officials?|"
@@ -125,7 +126,12 @@ def find_attribution(text: str, known_sources: Sequence[str] = ()) -> Attributio
         )
     trailing = _TRAILING.search(text)
     if trailing:
-        candidates.append((trailing.start("clause"), trailing.end("clause"), trailing.group("src"), trailing.group(0)))
+        # ", the observatory said in a statement." ends the sentence; in "In Surat, police said that two
+        # groups clashed ..." the clash after "that" is the event, not part of the attribution.
+        end = trailing.end("clause")
+        if _TRAILING_TAIL_TOO_LONG.match(text[trailing.end("verb") : end]):
+            end = trailing.end("verb")
+        candidates.append((trailing.start("clause"), end, trailing.group("src"), text[trailing.start("clause") : end]))
     leading = _LEADING.match(text)
     if leading and len(leading.group("src").split()) <= 10 and not _NOT_A_LEADING_SOURCE.search(leading.group("src")):
         candidates.append((leading.start("clause"), leading.end("clause"), leading.group("src"), leading.group(0)))
