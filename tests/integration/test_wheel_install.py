@@ -4,6 +4,7 @@ heads travel as package data and are found through importlib.resources, not the 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -18,11 +19,21 @@ SEED = "Security forces shot dead 23 people in the city of Homs on Tuesday, acti
 
 @pytest.mark.slow
 def test_a_wheel_installed_in_a_fresh_virtualenv_extracts_and_checks_its_schemas(tmp_path: Path) -> None:
+    # Built from a copy of the tracked tree, so that nothing stale in the checkout's build/ gets in.
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True).stdout
+    source = tmp_path / "src"
+    for name in tracked.decode().split("\0"):
+        if name and (ROOT / name).exists():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            if (ROOT / name).is_symlink():
+                (source / name).symlink_to(os.readlink(ROOT / name))
+            else:
+                shutil.copy2(ROOT / name, source / name)
     wheels = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(wheels), "."],
         check=True,
-        cwd=tmp_path,
+        cwd=source,
     )
     (wheel,) = wheels.glob("newswire-*.whl")
     venv = tmp_path / "venv"
