@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+from feedparser.datetimes import _parse_date as parse_feed_date
 
 _FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/feed+json"})
 _JSON_TYPES = ("application/feed+json", "application/json", "text/json")
@@ -102,7 +103,7 @@ def _parse_iso_datetime(value: Any) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        return _struct_to_utc(feedparser._parse_date(value))
+        return _struct_to_utc(parse_feed_date(value))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
@@ -201,7 +202,11 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
-    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
+    try:
+        parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
+    except (ValueError, LookupError, TypeError, RecursionError) as exc:
+        # feedparser trusts some markup it should not ("&#x110000;" is past the last code point).
+        raise FeedError(f"malformed feed: the parser failed on it ({type(exc).__name__}: {exc})") from None
     version = parsed.get("version") or ""
     raw_entries = parsed.get("entries") or []
     if not raw_entries:

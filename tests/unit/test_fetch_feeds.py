@@ -161,3 +161,20 @@ def test_default_feeds_file_loads() -> None:
     assert len(feeds) >= 40
     assert all(feed.url.startswith("https://") for feed in feeds)
     assert len({feed.url for feed in feeds}) == len(feeds)
+
+
+def test_a_json_feed_date_that_is_not_iso_is_read_as_rss_dates_are_or_left_out() -> None:
+    body = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "items": ['
+        b'{"url": "https://n.example/1", "date_published": "Tue, 24 Nov 2026 10:00:00 GMT"},'
+        b'{"url": "https://n.example/2", "date_published": "1e309"}]}'
+    )
+    first, second = parse_feed(body, url="https://n.example/feed.json").entries
+    assert first.published == datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    assert second.published is None
+
+
+def test_a_character_reference_past_the_last_code_point_is_a_malformed_feed() -> None:
+    body = b'<rss version="2.0"><channel><item><link>https://n.example/1</link><description>&#x110000;</description></item></channel></rss>'
+    with pytest.raises(FeedError, match="malformed feed"):
+        parse_feed(body, url="https://n.example/feed.xml")
