@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("newswire")
 SERVICE_NAMES = ("fetcher", "cleaner", "extractor")
+SERVICE_PORTS = (6061, 6062, 6063)  # each service's default web port (its app module's DEFAULT_PORT)
 
 
 def _configure_logging(level: str) -> None:
@@ -126,7 +128,9 @@ def cmd_up(args: argparse.Namespace) -> int:
         settings = settings.model_copy(
             update={"kafka": settings.kafka.model_copy(update={"bootstrap_servers": bootstrap})}
         )
-        asyncio.run(ensure_topics(bootstrap, pipeline_topics(settings)))
+        topics = pipeline_topics(settings)
+        created = asyncio.run(ensure_topics(bootstrap, topics))
+        print(f"newswire: {len(topics)} topics ready ({len(created)} created)", file=sys.stderr, flush=True)
         if args.demo:
             from ..demo.server import DemoSite, demo_feeds_yaml
 
@@ -138,10 +142,28 @@ def cmd_up(args: argparse.Namespace) -> int:
             env.setdefault("NEWSWIRE_FETCHER__POLICY__ALLOW_PRIVATE", '["127.0.0.1/32"]')
             print(f"newswire: demo site at {base_url}", file=sys.stderr, flush=True)
 
+        # Faust's INFO lines would bury the events: service logs go to files unless --verbose.
+        log_dir = settings.data_dir / "runs" / datetime.now().strftime("%Y%m%d-%H%M%S")
+        log_files: dict[str, Path] = {}
+
         def start_services() -> None:
+            started = time.monotonic()
             for name in SERVICE_NAMES:
-                children.append(subprocess.Popen([sys.executable, "-m", "newswire", name], env=env))
-            print("newswire: pipeline running; events follow (Ctrl-C stops)", file=sys.stderr, flush=True)
+                command = [sys.executable, "-m", "newswire", name]
+                if args.verbose:
+                    children.append(subprocess.Popen(command, env=env))
+                    continue
+                log_dir.mkdir(parents=True, exist_ok=True)
+                log_files[name] = log_dir / f"{name}.log"
+                with log_files[name].open("ab") as log_file:
+                    children.append(subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT))
+            if log_files:
+                print(f"newswire: service logs in {log_dir} (--verbose shows them here)", file=sys.stderr, flush=True)
+            ports = dict(zip(SERVICE_NAMES, SERVICE_PORTS, strict=True))
+            threading.Thread(
+                target=_announce_ready, args=(settings.web.host, ports, started), daemon=True, name="ready"
+            ).start()
+            print("newswire: pipeline starting; events follow (Ctrl-C stops)", file=sys.stderr, flush=True)
 
         deadline = time.monotonic() + args.duration if args.duration else None
         asyncio.run(
@@ -163,6 +185,10 @@ def cmd_up(args: argparse.Namespace) -> int:
         failed = [name for name, child in zip(SERVICE_NAMES, children, strict=False) if child.poll() not in (None, 0)]
         if failed:
             print(f"newswire: service(s) exited early: {', '.join(failed)}", file=sys.stderr)
+            for name in failed:
+                if name in log_files:
+                    tail = log_files[name].read_text(encoding="utf-8", errors="replace").splitlines()[-20:]
+                    print(f"--- last lines of {log_files[name]}", *tail, sep="\n", file=sys.stderr)
             return 1
         return 0
     finally:
@@ -173,6 +199,26 @@ def cmd_up(args: argparse.Namespace) -> int:
             broker.stop()
             if args.demo:
                 shutil.rmtree(broker.data_dir, ignore_errors=True)
+
+
+def _announce_ready(host: str, ports: dict[str, int], started: float, timeout_s: float = 300.0) -> None:
+    """One line once every service's /readyz says ready (or which are not, at the timeout)."""
+    import httpx
+
+    waiting = dict(ports)
+    deadline = time.monotonic() + timeout_s
+    with httpx.Client(timeout=2.0, trust_env=False) as client:
+        while waiting and time.monotonic() < deadline:
+            for name, port in list(waiting.items()):
+                with contextlib.suppress(httpx.HTTPError):
+                    if client.get(f"http://{host}:{port}/readyz").status_code == 200:
+                        del waiting[name]
+            time.sleep(0.5)
+    if waiting:
+        print(f"newswire: not ready after {timeout_s:.0f}s: {', '.join(waiting)}", file=sys.stderr, flush=True)
+    else:
+        elapsed = time.monotonic() - started
+        print(f"newswire: {', '.join(ports)} ready ({elapsed:.0f}s)", file=sys.stderr, flush=True)
 
 
 def _event_summary(event: dict[str, Any]) -> str:
@@ -494,6 +540,7 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--duration", type=float, default=None, help="stop after this many seconds")
     up.add_argument("--max-events", type=int, default=None, help="stop after this many events")
     up.add_argument("--json", action="store_true", help="print events as JSON instead of one-line summaries")
+    up.add_argument("--verbose", action="store_true", help="service logs on the terminal (default: files in the run)")
 
     extract = sub.add_parser("extract", help="code articles without Kafka; prints one JSON event per line")
     extract.add_argument("paths", nargs="+", help="text/HTML files (.gz too), or - for JSON lines on stdin")
@@ -533,7 +580,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         delegate: Callable[[list[str]], int] = importlib.import_module(module, __package__).main
         return delegate(arguments[1:])
     args = build_parser().parse_args(arguments)
-    _configure_logging(args.log_level or ServiceSettings().log_level)
+    quiet_up = args.command == "up" and not args.verbose and not args.log_level
+    # `up` speaks in its own one-line steps; its INFO logging would interleave with the events.
+    _configure_logging("WARNING" if quiet_up else args.log_level or ServiceSettings().log_level)
     command: str = args.command
     if command in SERVICE_NAMES:
         return run_service(command)

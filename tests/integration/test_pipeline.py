@@ -234,3 +234,9 @@ def test_newswire_up_demo_prints_events(kafka_bootstrap: str, tmp_path: Path) ->
     assert types <= set(PLOVER_TYPES), lines
     assert all(' | "' in line for line in lines), "each summary quotes its evidence"
     assert "demo site at http://127.0.0.1:" in result.stderr
+    # Quiet by default: one line per start-up step, Faust's own logging in files under the run's folder.
+    assert "topics ready" in result.stderr and "service logs in " in result.stderr, result.stderr[-4000:]
+    assert "[^Worker]" not in result.stderr and "INFO" not in result.stderr, result.stderr[-4000:]
+    log_dir = Path(result.stderr.split("service logs in ", 1)[1].split(" (", 1)[0])
+    assert sorted(p.name for p in log_dir.glob("*.log")) == ["cleaner.log", "extractor.log", "fetcher.log"]
+    assert "Worker" in (log_dir / "extractor.log").read_text()
