@@ -146,6 +146,7 @@ def test_a_quoted_vague_number_held_in_jail_is_not_an_arrest(gazetteer: Gazettee
         "A night-long curfew from 8 pm on Friday to 9 am on Saturday was imposed after looting.",
         "Over 30 activists were taken into custody at different places for deflating bus tyres.",
         "They brought him before the magistrate and arrested him under the explosives act.",
+        "Two firearms and several rounds of ammunition were seized during the raid.",
     ],
 )
 def test_coercion_that_only_the_state_carries_out_is_the_authorities_event(gazetteer: Gazetteer, text: str) -> None:
@@ -164,3 +165,8 @@ def test_a_say_word_used_as_a_noun_does_not_hide_the_actor(gazetteer: Gazetteer)
     text = "Police fired shots and tear gas but there were no reports of casualties."
     events = _assemble(text, ["ASSAULT"], gazetteer)
     assert [(e.actor.name if e.actor else None, e.attribution) for e in events] == [("police", None)]
+
+
+def test_a_victim_named_by_who_she_is_makes_the_event(gazetteer: Gazetteer) -> None:
+    events = _assemble("A 28-year-old woman was gang-raped on a bus in front of her daughter.", ["ASSAULT"], gazetteer)
+    assert [(e.target.name, e.target.kind) if e.target else None for e in events] == [("woman", "civilians")]

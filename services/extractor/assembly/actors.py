@@ -32,7 +32,9 @@ _KEYWORDS: list[tuple[str, ActorKind]] = [
     (r"protesters?|protestors?|demonstrators?|marchers|crowds?", "protesters"),
     # Rioters have no kind of their own in the events schema (v1); they are nobody's side but their own.
     (r"mobs?|rioters|miscreants|arsonists|hooligans|clashing\s+groups|rival\s+groups", "unknown"),
-    (r"civilians|residents|villagers|children|people|worshippers|families|women", "civilians"),
+    (r"civilians|residents|villagers|children|people|worshippers|families|women|"
+     # A victim named by who she is: "a 28-year-old woman was gang-raped", "two students were stabbed".
+     r"woman|girl|boy|child|teenagers?|students?|journalists?|farmers?|workers?", "civilians"),
     (r"government|regime|authorities|administration|cabinet|ministry|foreign\s+minister|prime\s+minister|"
      r"president|diplomats|officials|leaders?|king|parliament", "government"),
     (r"opposition\s+bloc|opposition|bloc|league|council|observatory|rights\s+group|delegation|committee|"
@@ -146,6 +148,16 @@ TRIGGERS: dict[str, str] = {
 }
 _PASSIVE = re.compile(
     r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+){0,2}?\w*(?:ed|en|dead|down)\b[^.;]*?\bby\s+",
+    re.IGNORECASE,
+)
+
+
+# A violent or coercive act in the passive with no agent ("a woman was gang-raped", "five protesters were
+# arrested"): whoever comes before it suffered it; whoever did it is not named.
+_AGENTLESS_PASSIVE = re.compile(
+    r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+ly\s+)?(?:gang-)?(?:raped|molested|sexually\s+assaulted|"
+    r"assaulted|attacked|beaten|stabbed|shot|killed|murdered|injured|wounded|arrested|detained|abducted|"
+    r"kidnapped|tortured|lynched|hacked|executed|beheaded|hanged|harassed)\b(?![^.;]*?\bby\s)",
     re.IGNORECASE,
 )
 
@@ -392,6 +404,11 @@ def _assign_roles(
         target = patients[-1].actor if patients else None
         if actor is not None:
             return actor, target
+    agentless = _AGENTLESS_PASSIVE.search(text) if event_type in ("ASSAULT", "COERCE") else None
+    if agentless is not None:
+        patients = [m for m in usable if m.end <= agentless.start() + 1]
+        if patients:
+            return None, patients[-1].actor
     if trigger is None:
         return usable[0].actor, (usable[1].actor if len(usable) > 1 else None)
     before = [m for m in usable if m.end <= trigger]
@@ -415,7 +432,8 @@ def _subject(before: Sequence[ActorMention]) -> Actor:
 # the authorities' acts; without an actor the event would be dropped as having nobody in it.
 _STATE_COERCION = re.compile(
     r"\b(?:(?:was|were|been|being|be)\s+(?:\w+ly\s+)?(?:arrested|detained|nabbed|rounded\s+up|picked\s+up|"
-    r"taken\s+into\s+(?:\w+\s+)?custody|remanded|booked|jailed|imprisoned|deported|expelled|held\s+in\s+custody)|"
+    r"taken\s+into\s+(?:\w+\s+)?custody|remanded|booked|jailed|imprisoned|deported|expelled|held\s+in\s+custody|"
+    r"seized|confiscated|impounded|intercepted)|"
     r"arrests?\s+(?:were|was|have\s+been|had\s+been|has\s+been)\s+made|"
     r"(?:curfew|prohibitory\s+orders?|section\s+144)\b[^.;]{0,60}?\s(?:was|were|has\s+been|had\s+been|have\s+been)\s+"
     r"(?:imposed|clamped|declared|enforced|extended|promulgated)|"
