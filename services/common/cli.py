@@ -71,13 +71,23 @@ def _service_factory(name: str) -> tuple[type[ServiceSettings], Callable[[Any], 
 
 def run_service(name: str) -> int:
     """Create the pipeline's topics, then hand the process to a Faust worker until SIGTERM."""
-    from .kafka import ensure_topics, pipeline_topics
+    from .kafka import ensure_topics, pipeline_topics, wait_for_broker
+    from .resources import manage
     from .runtime import build_worker
 
     settings_class, create_app = _service_factory(name)
     settings = settings_class()
-    asyncio.run(ensure_topics(settings.bootstrap(), pipeline_topics(settings)))
+    bootstrap = settings.bootstrap()
+
+    async def prepare_topics() -> None:
+        await wait_for_broker(bootstrap)
+        await ensure_topics(bootstrap, pipeline_topics(settings))
+
+    asyncio.run(prepare_topics())
     runtime = create_app(settings)
+    # Added last, so started last of the app's own resources (after a model that takes seconds to load)
+    # and just before Faust's producer and consumer, which exit the worker if the broker is away.
+    manage(runtime.app, "broker", start=lambda: wait_for_broker(bootstrap))
     worker = build_worker(runtime.app, settings.log_level)
     worker.execute_from_commandline()
     return 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -97,7 +98,26 @@ async def missing_topics(bootstrap: str, names: Iterable[str], timeout_s: float 
     return sorted(set(names) - existing)
 
 
-__all__ = ["KafkaError", "TopicSpec", "ensure_topics", "missing_topics", "pipeline_topics"]
+async def wait_for_broker(bootstrap: str, *, retry_s: float = 2.0, report_every_s: float = 30.0) -> None:
+    """Return once the broker answers; a service that starts while the broker is away waits for it (its
+    process alive, its /readyz saying why) instead of exiting."""
+    waited_since = time.monotonic()
+    reported = 0.0
+    while True:
+        try:
+            await missing_topics(bootstrap, (), timeout_s=5.0)
+            if reported:
+                log.info("broker at %s answers after %.0fs", bootstrap, time.monotonic() - waited_since)
+            return
+        except (KafkaError, OSError, TimeoutError) as exc:
+            now = time.monotonic()
+            if not reported or now - reported >= report_every_s:
+                log.warning("waiting for the broker at %s: %s: %s", bootstrap, type(exc).__name__, exc)
+                reported = now
+        await asyncio.sleep(retry_s)
+
+
+__all__ = ["KafkaError", "TopicSpec", "ensure_topics", "missing_topics", "pipeline_topics", "wait_for_broker"]
 
 
 async def start_state_clients(

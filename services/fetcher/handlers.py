@@ -395,6 +395,10 @@ class FeedPoller:
         return True
 
 
+def _position(event: faust.EventT[Any]) -> tuple[str, int, int]:
+    return event.message.topic, event.message.partition, event.message.offset
+
+
 def entry_key(item: FeedItem, feed_name: str) -> str | None:
     """The article id of a feed entry, or None for an entry whose URL cannot be fetched."""
     try:
@@ -446,7 +450,9 @@ class PageFetcher:
                 return
             key = request.article_id
             if key in self.inflight or self.already_fetched(key, time.time()):
+                log.debug("%s (%s) already fetched or in flight; skipped", request.url, key[:12])
                 return
+            log.debug("fetching %s (%s) from %s[%s]@%s", request.url, key[:12], *_position(event))
             self.inflight.add(key)
             try:
                 await self._fetch_and_emit(request, event, payload, trace_id, forwarded=forwarded)
@@ -492,6 +498,7 @@ class PageFetcher:
             return
         article = raw_article(request, page)
         await runtime.publish(self.raw_topic, article.article_id, article, trace_id)
+        log.debug("emitted %s (%s)", request.url, key[:12])
         # Marked only after the broker acknowledged the article: a crash in between re-fetches
         # (at-least-once) and the downstream ids stay the same.
         await self._mark_seen(key)

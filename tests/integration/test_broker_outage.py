@@ -61,3 +61,28 @@ async def test_the_fetcher_waits_out_a_broker_outage_and_resumes_by_itself(tmp_p
             print(f"outage: resumed {resumed_s:.1f}s after the broker's return; {len(raw)} articles")
     finally:
         broker.stop()
+
+
+async def test_a_service_started_while_the_broker_is_away_waits_for_it(tmp_path: Path) -> None:
+    broker = LocalBroker(tmp_path / "kafka")
+    bootstrap = broker.start()
+    broker.stop()  # the address is known; nothing answers on it
+    try:
+        with Site(
+            {"/feed.xml": lambda h: (200, XML, rss("Late", [f"{site.base}/a/late"])), "/a/*": article_route}
+        ) as site:
+            feeds_file = tmp_path / "feeds.yaml"
+            feeds_file.write_text(f"feeds:\n  - {{name: late, url: '{site.base}/feed.xml', interval: 1}}\n")
+            ns = Namespace(bootstrap, tmp_path / "svc")
+            ns.workdir.mkdir()
+            env = fetcher_env(feeds_file, NEWSWIRE_FETCHER__FIRST_POLL_SPREAD_S="0")
+            with running_service("fetcher", ns, **env) as fetcher:
+                await asyncio.sleep(12)
+                assert fetcher.poll() is None, service_log(ns, "fetcher")
+                assert "waiting for the broker" in service_log(ns, "fetcher")
+                broker.start()
+                raw = await collect(bootstrap, ns.topic("articles.raw"), lambda v: len(v) >= 1, 60)
+                assert fetcher.poll() is None, service_log(ns, "fetcher")
+            assert ids_of(raw) == [article_id(canonicalize_url(f"{site.base}/a/late"))], service_log(ns, "fetcher")
+    finally:
+        broker.stop()

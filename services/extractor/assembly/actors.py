@@ -162,6 +162,9 @@ _AGENTLESS_PASSIVE = re.compile(
 )
 
 
+_SAME_CLAUSE_GAP = re.compile(r"(?![^,;]*\b(?:while|whereas|but|and|after|before|when)\b)[^,;]{0,40}", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
 class ActorMention:
     """A candidate actor in a sentence (offsets relative to the sentence)."""
@@ -407,7 +410,9 @@ def _assign_roles(
     agentless = _AGENTLESS_PASSIVE.search(text) if event_type in ("ASSAULT", "COERCE") else None
     if agentless is not None:
         patients = [m for m in usable if m.end <= agentless.start() + 1]
-        if patients:
+        # Only the passive's own subject: "97 died in police firing, while others were killed" does not
+        # make the police the victims.
+        if patients and _SAME_CLAUSE_GAP.fullmatch(text[patients[-1].end : agentless.start()]):
             return None, patients[-1].actor
     if trigger is None:
         return usable[0].actor, (usable[1].actor if len(usable) > 1 else None)
