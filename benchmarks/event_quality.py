@@ -42,12 +42,14 @@ from newswire.extractor.encoder import Encoder
 from newswire.extractor.event_scoring import SetScore, score_background, score_cameo, score_case, score_police
 from newswire.extractor.heads import DETECTOR_HEAD, EVENT_HEAD, QUAD_HEAD, SUBTYPE_HEAD
 from newswire.extractor.training import (
+    END_TO_END_FILE,
     FeatureCache,
     SubtypeData,
     build_event_data,
     build_subtype_data,
     synthetic_types,
     train_subtypes,
+    write_model_card,
 )
 from newswire.extractor.training import _subset as subtype_subset
 
@@ -219,6 +221,8 @@ def main() -> int:
             "sets": [dataclasses.asdict(result) for result in results],
         }
         args.record.write_text(json.dumps(record, indent=2) + "\n")
+        if args.record.name == END_TO_END_FILE and (args.record.parent / "MODEL_CARD.md").exists():
+            write_model_card(args.record.parent)  # the card states the figures just recorded
     return 0
 
 
