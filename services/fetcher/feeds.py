@@ -66,6 +66,7 @@ class _TextExtractor(HTMLParser):
 
 
 _SPACES = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]*>?")
 
 
 def _plain_text(markup: str | None, limit: int = _SUMMARY_CHARS) -> str | None:
@@ -74,9 +75,12 @@ def _plain_text(markup: str | None, limit: int = _SUMMARY_CHARS) -> str | None:
         return None
     if "<" in markup:
         extractor = _TextExtractor()
-        extractor.feed(markup)
-        extractor.close()
-        text = "".join(extractor.parts)
+        try:
+            extractor.feed(markup)
+            extractor.close()
+            text = "".join(extractor.parts)
+        except (AssertionError, ValueError):  # html.parser asserts on some broken markup ("<![CDATAx")
+            text = html_lib.unescape(_TAG.sub(" ", markup))
     else:
         text = html_lib.unescape(markup)
     text = _SPACES.sub(" ", text).strip()

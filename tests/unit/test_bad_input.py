@@ -42,6 +42,7 @@ NASTY = [
     "&#0;",
     "&nbsp;" * 50,
     "<![CDATA[",
+    "&lt;![CDATAx ",
     "]]>",
     "<!--",
     "<script>",

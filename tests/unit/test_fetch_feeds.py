@@ -178,3 +178,13 @@ def test_a_character_reference_past_the_last_code_point_is_a_malformed_feed() ->
     body = b'<rss version="2.0"><channel><item><link>https://n.example/1</link><description>&#x110000;</description></item></channel></rss>'
     with pytest.raises(FeedError, match="malformed feed"):
         parse_feed(body, url="https://n.example/feed.xml")
+
+
+def test_a_summary_whose_markup_breaks_the_html_parser_is_still_read_as_text() -> None:
+    """Found by benchmarks/fuzz.py: html.parser raises AssertionError on an unknown marked section."""
+    body = (
+        b'<rss version="2.0"><channel><item><link>https://n.example/1</link>'
+        b"<description>&lt;![CDATAning &lt;b&gt;police&lt;/b&gt; arrested 12</description></item></channel></rss>"
+    )
+    (entry,) = parse_feed(body, url="https://n.example/feed.xml").entries
+    assert entry.summary is not None and "police" in entry.summary and "arrested 12" in entry.summary
