@@ -100,15 +100,11 @@ def make_articles(count: int, feeds: int, seed: int, duration_s: float) -> list[
     return articles
 
 
-class Site:
-    """The feeds and pages; a feed lists every article released so far (nothing falls out of it, so any
-    article lost is the pipeline's loss, not the feed's)."""
+class LocalSite:
+    """An HTTP server on 127.0.0.1 whose responses come from `route(path)`; the benchmarks' web."""
 
-    def __init__(self, articles: list[Article], feeds: int) -> None:
-        self.articles = articles
-        self.feeds = feeds
+    def __init__(self) -> None:
         self.started = time.monotonic()
-        self.served: set[int] = set()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -127,6 +123,24 @@ class Site:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def route(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Site(LocalSite):
+    """The feeds and pages; a feed lists every article released so far (nothing falls out of it, so any
+    article lost is the pipeline's loss, not the feed's)."""
+
+    def __init__(self, articles: list[Article], feeds: int) -> None:
+        self.articles = articles
+        self.feeds = feeds
+        self.served: set[int] = set()
+        super().__init__()
 
     def released(self) -> list[Article]:
         now = time.monotonic() - self.started
@@ -161,10 +175,6 @@ class Site:
             html = f"<html><head><title>Story {article.index}</title></head><body><article>{paragraphs}</article>"
             return 200, {"Content-Type": "text/html; charset=utf-8"}, (html + "</body></html>").encode()
         return 404, {}, b""
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @dataclass

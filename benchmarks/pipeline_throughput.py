@@ -28,15 +28,13 @@ import signal
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import orjson
-from chaos import Instance, _descendants, read_topic
+from chaos import Instance, LocalSite, _descendants, read_topic
 
 from newswire.common.broker import LocalBroker
 
@@ -55,34 +53,17 @@ def load_pages(data: Path) -> list[bytes]:
     return pages
 
 
-class PageSite:
+class PageSite(LocalSite):
     def __init__(self, pages: list[bytes], count: int, feeds: int, rate: float | None) -> None:
         self.pages, self.count, self.feeds, self.rate = pages, count, feeds, rate
-        self.started = time.monotonic()
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                status, content_type, body = outer.route(self.path)
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        super().__init__()
 
     def listed(self) -> int:
         if self.rate is None:
             return self.count
         return min(self.count, int((time.monotonic() - self.started) * self.rate) + 1)
 
-    def route(self, path: str) -> tuple[int, str, bytes]:
+    def route(self, path: str) -> tuple[int, dict[str, str], bytes]:
         if path.startswith("/feed/"):
             feed = int(path.removeprefix("/feed/").removesuffix(".xml"))
             items = "".join(
@@ -91,11 +72,11 @@ class PageSite:
                 if i % self.feeds == feed
             )
             body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>f{feed}</title>{items}</channel></rss>'
-            return 200, "application/rss+xml", body.encode()
+            return 200, {"Content-Type": "application/rss+xml"}, body.encode()
         if path.startswith("/p/"):
             index = int(path.removeprefix("/p/"))
-            return 200, "text/html; charset=utf-8", self.pages[index % len(self.pages)]
-        return 404, "text/plain", b""
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, self.pages[index % len(self.pages)]
+        return 404, {}, b""
 
 
 def cpu_seconds(pid: int) -> float:
