@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import gzip
 import os
+import re
 import signal
 import statistics
 import sys
@@ -41,6 +42,8 @@ from newswire.common.broker import LocalBroker
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 DLQS = ("fetcher.dlq", "cleaner.dlq", "extractor.dlq")
+_CANONICAL = re.compile(rb"""rel\s*=\s*["']?canonical["']?""", re.IGNORECASE)
+_OG_URL = re.compile(rb"og:url", re.IGNORECASE)
 
 
 def load_pages(data: Path) -> list[bytes]:
@@ -49,7 +52,10 @@ def load_pages(data: Path) -> list[bytes]:
     pages = []
     for path in paths:
         raw = path.read_bytes()
-        pages.append(gzip.decompress(raw) if path.suffix == ".gz" else raw)
+        page = gzip.decompress(raw) if path.suffix == ".gz" else raw
+        # Each page is served under several local URLs: a rel=canonical naming its original site would
+        # send the fetcher there (and fold the copies into one article).
+        pages.append(_OG_URL.sub(b"og:see_also", _CANONICAL.sub(b'rel="bookmark"', page)))
     return pages
 
 
