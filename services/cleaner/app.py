@@ -45,7 +45,6 @@ def create_app(settings: CleanerSettings) -> ServiceRuntime:
 
     @runtime.app.agent(raw_topic, name="clean-articles")
     async def clean_articles(stream: Any) -> None:
-        async for batch in stream.take_events(options.batch_size, within=options.batch_wait_s):
-            await handler.handle_batch(batch)
+        await runtime.consume_batches(stream, options.batch_size, options.batch_wait_s, handler.handle_batch)
 
     return runtime

@@ -6,9 +6,10 @@ is global, so tests can build several apps in one process.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import faust
@@ -103,6 +104,40 @@ class ServiceRuntime:
         pending = await topic.send(key=key.encode(), value=dumps(message), headers=headers)
         await pending
         self.metrics.messages_out.labels(topic.get_topic_name()).inc()
+
+    async def consume_batches(
+        self,
+        stream: Any,
+        size: int,
+        within: float,
+        handle: Callable[[list[faust.EventT[Any]]], Awaitable[None]],
+        *,
+        max_retry_delay_s: float = 30.0,
+    ) -> None:
+        """Hand `stream`'s messages to `handle` in batches and acknowledge a batch only once it returned.
+
+        Faust's `take_events` acknowledges a batch whenever its consumer leaves it: on an exception, and on
+        the cancellation of a SIGTERM'd worker too. Those offsets are then committed, and the messages not yet
+        handled are lost (the chaos harness lost 3 articles in 300 so). Here a batch that fails is retried
+        in place (handlers are idempotent and dead-letter bad messages themselves, so what escapes them is
+        the broker or the network), and one interrupted by a stop stays unacknowledged: the partition's
+        next owner reads it again."""
+        async for batch in stream.noack_take(size, within=within):
+            events = list(batch)
+            delay = 1.0
+            while True:
+                try:
+                    await handle(events)
+                    break
+                except Exception as exc:
+                    log.warning(
+                        "batch of %d failed (%s: %s); retrying in %.0fs", len(events), type(exc).__name__, exc, delay
+                    )
+                    self.metrics.retries.labels("batch").inc()
+                    await asyncio.sleep(delay)
+                    delay = min(max_retry_delay_s, delay * 2)
+            for event in events:
+                await stream.ack(event)
 
     async def dead_letter(
         self,

@@ -54,7 +54,6 @@ def create_app(
 
     @runtime.app.agent(clean_topic, name="extract-events")
     async def extract_events(stream: Any) -> None:
-        async for batch in stream.take_events(options.batch_articles, within=options.batch_wait_s):
-            await handler.handle_batch(batch)
+        await runtime.consume_batches(stream, options.batch_articles, options.batch_wait_s, handler.handle_batch)
 
     return runtime

@@ -87,8 +87,7 @@ def create_app(settings: FetcherSettings) -> ServiceRuntime:
 
     @app.agent(queue_topic, name="fetch-pages")
     async def fetch_pages(stream: Any) -> None:
-        async for batch in stream.take_events(options.page_concurrency, within=0.2):
-            await pages.handle_batch(list(batch))
+        await runtime.consume_batches(stream, options.page_concurrency, 0.2, pages.handle_batch)
 
     async def expire_seen() -> None:
         pages.expire(time.time())
