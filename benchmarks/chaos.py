@@ -318,6 +318,7 @@ def run(args: argparse.Namespace) -> Report:
         "NEWSWIRE_FETCHER__POLICY__PER_HOST_DELAY": "0",  # politeness raised for the local host
         "NEWSWIRE_FETCHER__POLICY__BACKOFF_BASE": "0.2",
         "NEWSWIRE_FETCHER__POLICY__MAX_RETRIES": "1",
+        "NEWSWIRE_FETCHER__REOFFER_AFTER_S": str(args.reoffer_after_s),
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
         "PYTHONUNBUFFERED": "1",
@@ -424,6 +425,7 @@ def main() -> int:
     parser.add_argument("--broker-down-s", type=float, default=5.0)
     parser.add_argument("--settle-s", type=float, default=120.0, help="give up when nothing new arrives this long")
     parser.add_argument("--json", type=Path, help="also write the report as JSON")
+    parser.add_argument("--reoffer-after-s", type=float, default=20.0, help="the fetcher's re-offer period")
     parser.add_argument("--debug-fetchers", action="store_true", help="the fetchers log at debug level")
     args = parser.parse_args()
     if args.release_s is None:
@@ -438,7 +440,10 @@ def main() -> int:
     print(f"peak RSS (MiB): {report.peak_rss_mib}")
     if report.lost:
         print(f"lost: {report.lost[:10]}{' ...' if len(report.lost) > 10 else ''}")
-    print("consumer session timeout lowered to 10 s; politeness delay for 127.0.0.1 set to 0")
+    print(
+        f"consumer session timeout lowered to 10 s; politeness delay for 127.0.0.1 set to 0; entries still listed "
+        f"are offered again after {args.reoffer_after_s:.0f} s (default 900)"
+    )
     if args.json is not None:
         record = {
             "articles": report.articles,

@@ -54,17 +54,32 @@ STOP_TIMEOUT_S = 30.0
 
 class RecentIds:
     """A bounded memory of ids queued lately, so that an unchanged feed does not re-queue its entries on
-    every poll; the seen-table, not this, is what guarantees one fetch per article."""
+    every poll; the seen-table, not this, is what guarantees one fetch per article.
 
-    def __init__(self, capacity: int = 100_000) -> None:
-        self._ids: OrderedDict[str, None] = OrderedDict()
+    An entry still listed `reoffer_after_s` after it was queued is queued once more. For an article
+    already fetched that costs one seen-table lookup; for one whose request was lost on the way (a
+    request produced while its partition changed hands has been seen to vanish, see the README) it is
+    the second chance."""
+
+    def __init__(
+        self,
+        capacity: int = 100_000,
+        reoffer_after_s: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._ids: OrderedDict[str, float] = OrderedDict()
         self._capacity = capacity
+        self._reoffer_after_s = reoffer_after_s
+        self._clock = clock
 
     def add_if_new(self, key: str) -> bool:
-        if key in self._ids:
+        now = self._clock()
+        queued_at = self._ids.get(key)
+        if queued_at is not None and (self._reoffer_after_s is None or now - queued_at < self._reoffer_after_s):
             self._ids.move_to_end(key)
             return False
-        self._ids[key] = None
+        self._ids[key] = now
+        self._ids.move_to_end(key)
         if len(self._ids) > self._capacity:
             self._ids.popitem(last=False)
         return True
@@ -139,7 +154,7 @@ class FeedPoller:
         self.options = options
         self.should_poll = should_poll
         self.clock = clock
-        self.recent = RecentIds()
+        self.recent = RecentIds(reoffer_after_s=options.reoffer_after_s)
         # Wall-clock time: FeedHealth timestamps go to /metrics and `feeds status` as they are.
         self.schedule = schedule or PollSchedule(initial_spread=options.first_poll_spread_s)
         self.schedule.add_all(((feed.name, feed.url, feed.interval) for feed in feeds), now=clock())

@@ -17,6 +17,12 @@ class FetcherOptions(BaseModel):
     feed_concurrency: int = Field(default=8, ge=1)
     page_concurrency: int = Field(default=16, ge=1)
     max_entries_per_poll: int = Field(default=200, ge=1)
+    reoffer_after_s: float = Field(
+        default=900.0,
+        gt=0,
+        description="a feed entry still listed this long after it was queued is queued once more (a no-op for "
+        "an article already fetched; a second chance for a request lost on the way)",
+    )
     first_poll_spread_s: float = Field(
         default=60.0,
         ge=0,

@@ -58,3 +58,15 @@ def test_the_seen_table_changelog_is_keyed_with_the_same_bytes_as_fetcher_urls(t
     changelog_key = app.serializers.dumps_key(table.key_type, key.encode(), serializer=table.key_serializer)
     assert changelog_key == key.encode()
     assert table.use_partitioner and table.partitions == settings.kafka.partitions
+
+
+def test_an_entry_still_listed_is_offered_again_after_a_while() -> None:
+    now = [0.0]
+    recent = RecentIds(reoffer_after_s=60.0, clock=lambda: now[0])
+    assert recent.add_if_new("a")
+    now[0] = 59.0
+    assert not recent.add_if_new("a"), "polled again within the minute: not queued again"
+    now[0] = 61.0
+    assert recent.add_if_new("a"), "still listed a minute after it was queued: offered once more"
+    now[0] = 100.0
+    assert not recent.add_if_new("a"), "and then not again until another minute has passed"
