@@ -85,6 +85,15 @@ def create_app(settings: FetcherSettings) -> ServiceRuntime:
 
     app.on_before_shutdown.connect(stop_polling)
 
+    async def rebalance_started(app: Any, /, *args: Any, signal: BaseSignalT[Any], **kwargs: Any) -> None:
+        poller.rebalance_started()
+
+    async def rebalance_completed(app: Any, /, *args: Any, signal: BaseSignalT[Any], **kwargs: Any) -> None:
+        poller.rebalance_completed()
+
+    app.on_partitions_revoked.connect(rebalance_started)
+    app.on_rebalance_complete.connect(rebalance_completed)
+
     @app.agent(queue_topic, name="fetch-pages")
     async def fetch_pages(stream: Any) -> None:
         await runtime.consume_batches(stream, options.page_concurrency, 0.2, pages.handle_batch)

@@ -50,6 +50,9 @@ TRANSIENT_FAILURES_BEFORE_DLQ = 3
 # for its polls in flight to queue their entries.
 TAKE_OVER_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 30.0
+# Polling rests this long after the group settles, and what was queued this long before a rebalance
+# began is offered again (see `FeedPoller.rebalance_started`).
+REBALANCE_GRACE_S = 3.0
 
 
 class RecentIds:
@@ -87,6 +90,13 @@ class RecentIds:
     def discard(self, key: str) -> None:
         """Forget a key whose queueing failed, so that the next poll queues it again."""
         self._ids.pop(key, None)
+
+    def forget_since(self, since: float) -> int:
+        """Forget the keys queued at or after `since` (this memory's clock), so that they are queued again."""
+        recent = [key for key, queued_at in self._ids.items() if queued_at >= since]
+        for key in recent:
+            del self._ids[key]
+        return len(recent)
 
 
 class FeedFailure(Exception):
@@ -164,6 +174,8 @@ class FeedPoller:
         self._dead_lettered: set[str] = set()  # feeds whose current failure streak already has a DLQ record
         self._running: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
+        self._rebalancing_since: float | None = None  # monotonic
+        self._quiet_until = 0.0  # monotonic
 
     def feed_url(self, name: str) -> str:
         return self.discovered.get(name, self.feeds[name].url)
@@ -187,7 +199,7 @@ class FeedPoller:
         while not self._stopping.is_set():
             self.runtime.progress.heartbeat("feed-poller", max_silence_s=120)
             now = self.clock()
-            if self.should_poll():
+            if self.should_poll() and self._settled():
                 if not leading:
                     await self.take_over()
                     leading, now = True, self.clock()
@@ -195,11 +207,29 @@ class FeedPoller:
                     task = asyncio.create_task(self._poll_guarded(self.feeds[name], semaphore))
                     self._running.add(task)
                     task.add_done_callback(self._running.discard)
-            else:
+            elif not self.should_poll():
                 leading = False
             wait = self.schedule.seconds_until_next(now)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), max(0.05, min(1.0, wait if wait is not None else 1.0)))
+
+    def rebalance_started(self) -> None:
+        """Partitions of `fetcher.urls` are changing hands. A request queued into a partition while it
+        moves has been seen never to be read by its next owner (the chaos harness, twice), so polling
+        rests until the group has settled, and whatever was queued shortly before is offered again."""
+        if self._rebalancing_since is None:
+            self._rebalancing_since = time.monotonic()
+
+    def rebalance_completed(self) -> None:
+        since, self._rebalancing_since = self._rebalancing_since, None
+        self._quiet_until = time.monotonic() + REBALANCE_GRACE_S
+        if since is not None:
+            forgotten = self.recent.forget_since(since - REBALANCE_GRACE_S)
+            if forgotten:
+                log.info("rebalance: %d entries queued around it will be offered again", forgotten)
+
+    def _settled(self) -> bool:
+        return self._rebalancing_since is None and time.monotonic() >= self._quiet_until
 
     async def stop(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
         """Start no poll from now on and let those in flight queue their entries and write their state.
@@ -236,9 +266,9 @@ class FeedPoller:
                 continue
             if state.feed_url != feed.url:
                 self.discovered[name] = state.feed_url
+            # The entries it listed are not taken as queued: the last leader's final requests may be the
+            # ones a hand-over loses (see `rebalance_started`); queued again, the seen-table skips them.
             self.last_entries[name] = state.last_entries
-            for key in state.last_entries:
-                self.recent.add_if_new(key)
             restored += 1
         log.info("polling feeds: %d of %d feeds go on from the state of the last poller", restored, len(self.feeds))
 
