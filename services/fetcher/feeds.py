@@ -88,7 +88,18 @@ def _plain_text(markup: str | None, limit: int = _SUMMARY_CHARS) -> str | None:
 
 
 def _is_web_url(candidate: str | None) -> bool:
-    return bool(candidate) and urlsplit(str(candidate)).scheme in ("http", "https")
+    try:
+        return bool(candidate) and urlsplit(str(candidate)).scheme in ("http", "https")
+    except ValueError:  # "http://[" and other hosts urllib cannot parse
+        return False
+
+
+def _join(base: str, link: str) -> str | None:
+    """`link` made absolute against `base`, or None where urllib cannot parse either."""
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return None
 
 
 def _struct_to_utc(value: time.struct_time | None) -> datetime | None:
@@ -141,8 +152,8 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
             link = item.get("id")
         if not isinstance(link, str) or not link.strip():
             continue
-        absolute = urljoin(base, link.strip())
-        if not _is_web_url(absolute):
+        absolute = _join(base, link.strip())
+        if absolute is None or not _is_web_url(absolute):
             continue
         summary = item.get("summary") or item.get("content_text") or item.get("content_html")
         tags = [str(tag) for tag in item.get("tags") or [] if isinstance(tag, str | int)]
@@ -276,10 +287,10 @@ def discover_feeds(html: str, base_url: str) -> list[str]:
     finder = _AlternateLinkFinder()
     finder.feed(html)
     finder.close()
-    base = urljoin(base_url, finder.base_href) if finder.base_href else base_url
+    base = (_join(base_url, finder.base_href) if finder.base_href else None) or base_url
     found: dict[str, None] = {}
     for href in finder.hrefs:
-        absolute = urljoin(base, href)
-        if _is_web_url(absolute):
+        absolute = _join(base, href)
+        if absolute is not None and _is_web_url(absolute):
             found.setdefault(absolute, None)
     return list(found)

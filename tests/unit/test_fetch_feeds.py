@@ -188,3 +188,15 @@ def test_a_summary_whose_markup_breaks_the_html_parser_is_still_read_as_text() -
     )
     (entry,) = parse_feed(body, url="https://n.example/feed.xml").entries
     assert entry.summary is not None and "police" in entry.summary and "arrested 12" in entry.summary
+
+
+def test_a_link_urllib_cannot_parse_is_skipped_not_a_crash() -> None:
+    """Found by benchmarks/fuzz.py: urlsplit raises ValueError on "http://[" (an unclosed IPv6 host)."""
+    body = (
+        b'<rss version="2.0"><channel><item><link>http://[broken/a</link></item>'
+        b"<item><link>https://n.example/2</link></item></channel></rss>"
+    )
+    assert [e.url for e in parse_feed(body, url="https://n.example/feed.xml").entries] == ["https://n.example/2"]
+    assert (
+        discover_feeds('<link rel="alternate" type="application/rss+xml" href="http://[x">', "https://n.example/") == []
+    )
