@@ -139,7 +139,6 @@ class Site(LocalSite):
     def __init__(self, articles: list[Article], feeds: int) -> None:
         self.articles = articles
         self.feeds = feeds
-        self.served: set[int] = set()
         super().__init__()
 
     def released(self) -> list[Article]:
@@ -170,7 +169,6 @@ class Site(LocalSite):
                 return 404, {}, b"gone"
             if article.kind == "slow":
                 time.sleep(2.0)
-            self.served.add(article.index)
             paragraphs = "".join(f"<p>{s.strip()}.</p>" for s in article.text.split(". ") if s.strip())
             html = f"<html><head><title>Story {article.index}</title></head><body><article>{paragraphs}</article>"
             return 200, {"Content-Type": "text/html; charset=utf-8"}, (html + "</body></html>").encode()
@@ -209,16 +207,11 @@ class Instance:
     def sample_rss(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
-        total = 0
-        for pid in _descendants(self.process.pid):
-            try:
-                total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE
-            except (OSError, IndexError, ValueError):
-                continue
-        self.peak_rss = max(self.peak_rss, total)
+        self.peak_rss = max(self.peak_rss, sum(rss_bytes(pid) for pid in descendants(self.process.pid)))
 
 
-def _descendants(root: int) -> list[int]:
+def process_children() -> dict[int, list[int]]:
+    """Parent pid -> child pids, from /proc (Linux)."""
     children: dict[int, list[int]] = defaultdict(list)
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -226,12 +219,26 @@ def _descendants(root: int) -> list[int]:
                 children[int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])].append(int(entry.name))
             except OSError:
                 continue
+    return children
+
+
+def descendants(root: int, children: dict[int, list[int]] | None = None) -> list[int]:
+    """`root` and every process under it (pass `children` to reuse one /proc scan for several roots)."""
+    tree = children if children is not None else process_children()
     found, stack = [], [root]
     while stack:
         pid = stack.pop()
         found.append(pid)
-        stack.extend(children.get(pid, []))
+        stack.extend(tree.get(pid, []))
     return found
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident set size of one process, 0 once it is gone."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 @dataclass

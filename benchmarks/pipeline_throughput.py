@@ -35,12 +35,11 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from chaos import Instance, LocalSite, _descendants, read_topic
+from chaos import Instance, LocalSite, descendants, read_topic, rss_bytes
 
 from newswire.common.broker import LocalBroker
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 DLQS = ("fetcher.dlq", "cleaner.dlq", "extractor.dlq")
 _CANONICAL = re.compile(rb"""rel\s*=\s*["']?canonical["']?""", re.IGNORECASE)
 _OG_URL = re.compile(rb"og:url", re.IGNORECASE)
@@ -87,7 +86,7 @@ class PageSite(LocalSite):
 
 def cpu_seconds(pid: int) -> float:
     total = 0.0
-    for child in _descendants(pid):
+    for child in descendants(pid):
         try:
             fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -166,7 +165,7 @@ def main() -> int:
                 service.sample_rss()
             pid = broker.pid
             if pid is not None:
-                broker_peak = max(broker_peak, int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE)
+                broker_peak = max(broker_peak, rss_bytes(pid))
             enriched = asyncio.run(read_topic(bootstrap, "articles.enriched"))
             dead = [r for name in DLQS for r in asyncio.run(read_topic(bootstrap, name))]
             # A page the cleaner refuses (not an article) is done too: dead-lettered with its reason.

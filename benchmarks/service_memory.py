@@ -18,28 +18,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from chaos import descendants, process_children, rss_bytes
+
 SERVICES = ("fetcher", "cleaner", "extractor")
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = defaultdict(list)
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        tree[int(fields[1])].append(int(entry.name))
-    return tree
-
-
-def _rss(pid: int) -> int:
-    try:
-        return int((Path("/proc") / str(pid) / "statm").read_text().split()[1]) * PAGE
-    except (OSError, IndexError, ValueError):
-        return 0
 
 
 def _cmdline(pid: int) -> list[str]:
@@ -47,15 +28,6 @@ def _cmdline(pid: int) -> list[str]:
         return (Path("/proc") / str(pid) / "cmdline").read_bytes().decode().split("\0")
     except OSError:
         return []
-
-
-def _descendants(pid: int, tree: dict[int, list[int]]) -> list[int]:
-    found, stack = [], [pid]
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        stack.extend(tree.get(current, []))
-    return found
 
 
 def main() -> int:
@@ -71,14 +43,14 @@ def main() -> int:
     )
     peaks: dict[str, int] = defaultdict(int)
     while up.poll() is None:
-        tree = _children()
-        for pid in _descendants(up.pid, tree):
+        tree = process_children()
+        for pid in descendants(up.pid, tree):
             command = _cmdline(pid)
             if command[-1:] and command[-1] in SERVICES and "newswire" in command:
-                total = sum(_rss(p) for p in _descendants(pid, tree))
+                total = sum(rss_bytes(p) for p in descendants(pid, tree))
                 peaks[command[-1]] = max(peaks[command[-1]], total)
             elif any("kafka.Kafka" in part for part in command):
-                peaks["broker"] = max(peaks["broker"], _rss(pid))
+                peaks["broker"] = max(peaks["broker"], rss_bytes(pid))
         time.sleep(0.5)
     events = len([line for line in (up.stdout.read() if up.stdout else b"").splitlines() if line.strip()])
     for name in (*SERVICES, "broker"):
