@@ -33,6 +33,12 @@ PloverType = Literal[
     "ASSAULT",
 ]
 PLOVER_TYPES: tuple[str, ...] = PloverType.__args__  # type: ignore[attr-defined]
+# PLOVER codes interactions between actors; a flood or a factory fire is none, yet news reports them with
+# tolls that consumers count. `events` v2 gives them a type of their own (see schemas/CHANGES.md).
+EventType = Literal[PloverType, "DISASTER"]
+EVENT_TYPES: tuple[str, ...] = (*PLOVER_TYPES, "DISASTER")
+# A topic's version moves only with a change its consumers could trip on (schemas/CHANGES.md).
+EVENTS_SCHEMA_VERSION: Final = 2
 
 Modality = Literal["asserted", "reported", "claimed", "threatened", "planned", "denied"]
 ActorKind = Literal[
@@ -195,10 +201,12 @@ class ModelInfo(_Message):
 class Event(_Message):
     """`events`: one real-world occurrence in one article, every field backed by its evidence."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1, 2] = Field(
+        default=EVENTS_SCHEMA_VERSION, description="2 since DISASTER; records written before carry 1"
+    )
     event_id: Sha256Hex
     article_id: Sha256Hex
-    event_type: PloverType
+    event_type: EventType
     sub_event_type: str | None = None
     mode: str | None = None
     modality: Modality = "asserted"
@@ -265,3 +273,8 @@ TOPIC_MODELS: dict[str, type[BaseModel]] = {
     "articles.enriched": EnrichedArticle,
     "dlq": DeadLetter,
 }
+
+
+def topic_schema_version(topic: str) -> int:
+    """The version of a topic's current contract: what its model writes in `schema_version`."""
+    return int(TOPIC_MODELS[topic].model_fields["schema_version"].default)

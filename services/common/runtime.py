@@ -98,7 +98,7 @@ class ServiceRuntime:
     async def publish(self, topic: faust.TopicT, key: str, message: BaseModel, trace_id: str | None = None) -> None:
         """Send and wait for the broker's acknowledgement: the caller acks its input only after this."""
         headers = [
-            (VERSION_HEADER, str(SCHEMA_VERSION).encode()),
+            (VERSION_HEADER, str(getattr(message, "schema_version", SCHEMA_VERSION)).encode()),
             (TRACE_HEADER, (trace_id or uuid.uuid4().hex).encode()),
         ]
         pending = await topic.send(key=key.encode(), value=dumps(message), headers=headers)

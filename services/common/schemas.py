@@ -11,14 +11,15 @@ from typing import Any
 import orjson
 from jsonschema import Draft202012Validator
 
-from .models import SCHEMA_VERSION, TOPIC_MODELS
+from .models import TOPIC_MODELS, topic_schema_version
 from .paths import package_path
 
 REPO_SCHEMAS = package_path("schemas")
 
 
-def schema_filename(topic: str, version: int = SCHEMA_VERSION) -> str:
-    return f"{topic}.v{version}.schema.json"
+def schema_filename(topic: str, version: int | None = None) -> str:
+    """The file of `topic`'s schema at `version` (its current one by default); older files stay beside it."""
+    return f"{topic}.v{topic_schema_version(topic) if version is None else version}.schema.json"
 
 
 def model_schema(topic: str) -> dict[str, Any]:
@@ -28,7 +29,7 @@ def model_schema(topic: str) -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://newswire.dev/schemas/{schema_filename(topic)}",
         "x-topic": topic if topic != "dlq" else "<service>.dlq",
-        "x-schema-version": SCHEMA_VERSION,
+        "x-schema-version": topic_schema_version(topic),
         **schema,
     }
 

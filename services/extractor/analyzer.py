@@ -66,7 +66,7 @@ class SentenceAnalyzer:
         models_dir: Path | None = None,
         device: str = "cpu",
         batch_size: int = 32,
-        event_threshold: float = 0.4,
+        event_threshold: float = 0.35,
         backend: str = "torch",
         onnx_path: Path | None = None,
     ) -> None:

@@ -29,7 +29,7 @@ import orjson
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from ..common.models import SCHEMA_VERSION, FeedEntry, FetchRequest, HttpFacts, RawArticle
+from ..common.models import FeedEntry, FetchRequest, HttpFacts, RawArticle
 from ..common.runtime import TRACE_HEADER, VERSION_HEADER, ServiceRuntime, header_value
 from ..common.serde import PoisonMessage, dumps, loads
 from .feed_state import FeedState, FeedStateStore
@@ -567,7 +567,7 @@ class PageFetcher:
             }
         )
         headers = [
-            (VERSION_HEADER, str(SCHEMA_VERSION).encode()),
+            (VERSION_HEADER, str(forwarded.schema_version).encode()),
             (TRACE_HEADER, (trace_id or uuid.uuid4().hex).encode()),
             (CANONICAL_OF_HEADER, request.article_id.encode()),
         ]

@@ -15,7 +15,7 @@ import orjson
 import pytest
 from harness import Namespace, collect, produce, running_service, schema_errors, service_log
 
-from newswire.common.models import PLOVER_TYPES, HttpFacts, RawArticle
+from newswire.common.models import EVENT_TYPES, HttpFacts, RawArticle
 from newswire.common.serde import dumps
 from newswire.demo.server import SEED_ARTICLE_PATH, DemoSite, demo_feeds_yaml
 
@@ -231,7 +231,7 @@ def test_newswire_up_demo_prints_events(kafka_bootstrap: str, tmp_path: Path) ->
     lines = [line for line in result.stdout.splitlines() if line.strip()]
     assert len(lines) == 3, result.stdout + result.stderr[-4000:]
     types = {line.split()[0] for line in lines}
-    assert types <= set(PLOVER_TYPES), lines
+    assert types <= set(EVENT_TYPES), lines
     assert all(' | "' in line for line in lines), "each summary quotes its evidence"
     assert "demo site at http://127.0.0.1:" in result.stderr
     # Quiet by default: one line per start-up step, Faust's own logging in files under the run's folder.

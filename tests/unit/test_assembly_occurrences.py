@@ -390,3 +390,51 @@ def test_a_background_sentence_is_no_event_whatever_the_classifier_says(gazettee
 
 def test_a_superlative_with_its_own_toll_is_still_an_event() -> None:
     assert not is_background("It was the deadliest day since March, with 50 people killed.", has_toll=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "background"),
+    [
+        ("No arrests have been made so far.", True),
+        ("So far, no group has claimed responsibility for the attack.", True),
+        ("Nobody was injured in the explosion, police said.", True),
+        ("None of the protesters were detained.", True),
+        # The negation must open the sentence: here the firing happened.
+        ("Police fired tear gas at the crowd but no one was hurt.", False),
+        # A toll with "no fewer than" is a toll, not a negation.
+        ("No fewer than 20 people were killed in the blast.", False),
+        ("Norway has sent 200 troops to the border.", False),
+    ],
+)
+def test_a_sentence_saying_nothing_happened_is_no_occurrence(text: str, background: bool) -> None:
+    has_toll = any(not mention.cumulative for mention in find_count_mentions(text))
+    assert is_background(text, has_toll=has_toll) is background
+
+
+def test_a_non_occurrence_after_an_arrest_story_adds_no_arrest(gazetteer: Gazetteer) -> None:
+    text = (
+        "Police in Kolkata arrested three men on Monday over the theft of a temple idol.\n"
+        "No arrests have been made in the second case."
+    )
+    events = _assemble(text, ["COERCE", "COERCE"], gazetteer, {"Kolkata": "LOC"})
+    assert len(events) == 1
+    assert events[0].evidence[0].sentence.startswith("Police in Kolkata")
+
+
+def test_a_natural_disaster_has_no_actor_and_its_dead_are_the_target(gazetteer: Gazetteer) -> None:
+    from newswire.extractor.types import Sentence
+
+    text = "A strong earthquake on Java killed eight people, including a woman whose motorcycle was hit by rocks."
+    analysis = SentenceAnalysis(
+        sentence=Sentence(text=text, start=0, end=len(text)),
+        event_type="DISASTER",
+        event_score=0.9,
+        sub_event_type="NATURAL_DISASTER",
+        entities=(EntitySpan(label="LOC", text="Java", start=26, end=30),),
+    )
+    events = assemble_events(
+        [analysis], article_id="ab" * 32, text=text, published_at=PUBLISHED, model=MODEL, gazetteer=gazetteer
+    )
+    assert [(e.event_type, e.sub_event_type) for e in events] == [("DISASTER", "NATURAL_DISASTER")]
+    assert events[0].actor is None
+    assert events[0].counts.killed is not None and events[0].counts.killed.value == 8

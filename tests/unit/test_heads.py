@@ -198,12 +198,28 @@ def test_a_confident_sub_type_picks_a_plausible_type_that_allows_it() -> None:
     # ARREST at 0.9 does not fit ASSAULT; COERCE (0.4 against 0.5) does and is plausible: COERCE/ARREST.
     types = {"ASSAULT": 0.5, "COERCE": 0.4, "CONSULT": 0.1}
     assert reconcile_type_and_subtype("ASSAULT", types, labels, np.array([0.9, 0.05, 0.05])) == ("COERCE", "ARREST")
-    # The same sub-type, but COERCE far less likely than the predicted type: the type stands, unrefined.
+    # Within material conflict the sub-type head leads, however unlikely the type head found COERCE.
     unlikely = {"ASSAULT": 0.8, "COERCE": 0.1, "CONSULT": 0.1}
-    assert reconcile_type_and_subtype("ASSAULT", unlikely, labels, np.array([0.9, 0.05, 0.05])) == ("ASSAULT", None)
+    assert reconcile_type_and_subtype("ASSAULT", unlikely, labels, np.array([0.9, 0.05, 0.05])) == ("COERCE", "ARREST")
+    # Across quad classes it does not: a sure DIPLO leaves a likely ASSAULT alone, unrefined.
+    assert reconcile_type_and_subtype("ASSAULT", unlikely, labels, np.array([0.05, 0.05, 0.9])) == ("ASSAULT", None)
     # An unsure sub-type head never moves the type; a fitting sub-type is simply reported.
     assert reconcile_type_and_subtype("ASSAULT", types, labels, np.array([0.45, 0.3, 0.25])) == (
         "ASSAULT",
         "ARMED_CLASH",
     )
     assert reconcile_type_and_subtype("CONSULT", types, labels, np.array([0.1, 0.1, 0.8])) == ("CONSULT", "DIPLO")
+
+
+def test_a_confident_disaster_sub_type_makes_a_disaster_of_harm_but_not_of_relief() -> None:
+    labels = ["NATURAL_DISASTER", "MAN_MADE_DISASTER", "ATTACK"]
+    flood_toll = np.array([0.8, 0.1, 0.1])
+    types = {"ASSAULT": 0.6, "AID": 0.3, "CONSULT": 0.1}
+    # "Floods killed 66 people": the type head has no disaster type and reads the toll as an ASSAULT.
+    assert reconcile_type_and_subtype("ASSAULT", types, labels, flood_toll) == ("DISASTER", "NATURAL_DISASTER")
+    assert reconcile_type_and_subtype("MOBILIZE", types, labels, flood_toll) == ("DISASTER", "NATURAL_DISASTER")
+    # "China sent a medical team to the flooded province" is AID, whatever disaster it answers.
+    assert reconcile_type_and_subtype("AID", types, labels, flood_toll) == ("AID", None)
+    # An unsure head changes nothing: the toll stays an ASSAULT, with its best fitting sub-type if close.
+    unsure = np.array([0.4, 0.25, 0.35])
+    assert reconcile_type_and_subtype("ASSAULT", types, labels, unsure) == ("ASSAULT", "ATTACK")

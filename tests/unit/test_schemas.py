@@ -14,8 +14,9 @@ from newswire.common.models import (
     Event,
     Evidence,
     ModelInfo,
+    topic_schema_version,
 )
-from newswire.common.schemas import REPO_SCHEMAS, model_schema, schema_drift, validate_message
+from newswire.common.schemas import REPO_SCHEMAS, model_schema, schema_drift, schema_filename, validate_message
 from newswire.common.serde import PoisonMessage, dumps, loads
 
 ID = "a" * 64
@@ -28,7 +29,8 @@ def test_committed_schemas_match_models() -> None:
 @pytest.mark.parametrize("topic", sorted(TOPIC_MODELS))
 def test_every_topic_has_a_versioned_strict_schema(topic: str) -> None:
     schema = model_schema(topic)
-    assert schema["x-schema-version"] == 1
+    assert schema["x-schema-version"] == topic_schema_version(topic)
+    assert (REPO_SCHEMAS / f"{topic}.v{topic_schema_version(topic)}.schema.json").is_file()
     assert schema["additionalProperties"] is False
     assert "schema_version" in schema["properties"]
 
@@ -61,6 +63,30 @@ def test_the_schema_rejects_what_the_model_rejects() -> None:
     assert any("surprise" in error for error in validate_message("events", orjson.dumps(data)))
     with pytest.raises(PoisonMessage, match="does not match Event schema"):
         loads(Event, orjson.dumps(data))
+
+
+def _validate_against(filename: str, payload: bytes) -> list[str]:
+    from jsonschema import Draft202012Validator
+
+    schema = orjson.loads((REPO_SCHEMAS / filename).read_bytes())
+    return [error.message for error in Draft202012Validator(schema).iter_errors(orjson.loads(payload))]
+
+
+def test_events_v2_reads_every_v1_record_and_v1_readers_reject_only_disasters() -> None:
+    """What schemas/CHANGES.md promises: backward compatible, not forward compatible."""
+    assert schema_filename("events") == "events.v2.schema.json"
+    v1_record = orjson.loads(dumps(_event()))
+    v1_record["schema_version"] = 1
+    assert _validate_against("events.v1.schema.json", orjson.dumps(v1_record)) == []
+    assert validate_message("events", orjson.dumps(v1_record)) == []
+    assert loads(Event, orjson.dumps(v1_record)).schema_version == 1
+    plain_v2 = dumps(_event())
+    assert orjson.loads(plain_v2)["schema_version"] == 2
+    disaster = dumps(_event(event_type="DISASTER", sub_event_type="NATURAL_DISASTER"))
+    assert validate_message("events", disaster) == []
+    v1_errors = _validate_against("events.v1.schema.json", disaster)
+    assert any("DISASTER" in error for error in v1_errors)
+    assert len(_validate_against("events.v1.schema.json", plain_v2)) == 1  # only the version number
 
 
 def test_round_trip_is_lossless() -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from newswire.extractor.heads import (
+    DISASTER,
     SUBTYPE_COMPATIBILITY,
     SUBTYPE_MIN_CONFIDENCE,
     compatible_subtype,
@@ -31,7 +32,7 @@ def _probs(**mass: float) -> np.ndarray:
 
 
 def test_table_uses_only_labels_the_heads_know() -> None:
-    assert set(SUBTYPE_COMPATIBILITY) <= set(PLOVER_LABELS) - {"NONE"}
+    assert set(SUBTYPE_COMPATIBILITY) <= (set(PLOVER_LABELS) - {"NONE"}) | {DISASTER}
     for allowed in SUBTYPE_COMPATIBILITY.values():
         assert allowed <= set(SUBTYPE_LABELS)
 
@@ -41,8 +42,9 @@ def test_table_encodes_the_obvious_pairings() -> None:
     assert SUBTYPE_COMPATIBILITY["PROTEST"] >= {"PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST"}
     assert "ARREST" in SUBTYPE_COMPATIBILITY["COERCE"]
     assert SUBTYPE_COMPATIBILITY["AGREE"] == {"AGREEMENT"}
-    for never in ("NATURAL_DISASTER", "MAN_MADE_DISASTER", "OTHER"):
-        assert all(never not in allowed for allowed in SUBTYPE_COMPATIBILITY.values())
+    assert all("OTHER" not in allowed for allowed in SUBTYPE_COMPATIBILITY.values())
+    for disaster in ("NATURAL_DISASTER", "MAN_MADE_DISASTER"):
+        assert [kind for kind, allowed in SUBTYPE_COMPATIBILITY.items() if disaster in allowed] == [DISASTER]
     for without in ("REQUEST", "AID", "SUPPORT", "THREATEN"):
         assert without not in SUBTYPE_COMPATIBILITY
 

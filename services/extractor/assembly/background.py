@@ -1,4 +1,4 @@
-"""Background prose: sentences that describe how things are, not something that happened.
+"""Background prose: sentences that describe how things are, or what did not happen, not an occurrence.
 
 A classifier trained on event sentences still fires on a place's description ("Kirkuk ... is home to
 Kurds, Arabs and Turkmen") or on a comparison with the past ("It was the first large demonstration since
@@ -52,6 +52,18 @@ _REPORTER_AT_WORK = re.compile(
 )
 
 
+# A sentence that says something did not happen closes a story ("No arrests have been made so far.",
+# "No one was hurt.", "No group has claimed responsibility."); the model reads the action word in it. Only
+# a sentence that opens with the negation is one: "Police fired tear gas but no one was hurt" still
+# reports the firing. "No fewer than 20 people were killed" is a toll, not a negation.
+_NON_OCCURRENCE = re.compile(
+    r"^\W*(?:(?:so\s+far|however|but|yet|till\s+now|until\s+now|as\s+yet|fortunately|luckily|thankfully)\W+)*"
+    r"(?:no|nobody|none)\b(?!\s+(?:fewer|less|more|sooner|longer|doubt|matter)\b)"
+    r"(?:\s+[\w-]+){0,3}?\s+(?:has|have|had|was|were|is|are)\b",
+    re.IGNORECASE,
+)
+
+
 def is_background(text: str, *, has_toll: bool = False) -> bool:
     """Whether a sentence is stative background prose, not an occurrence.
 
@@ -60,7 +72,7 @@ def is_background(text: str, *, has_toll: bool = False) -> bool:
     """
     if has_toll:
         return False
-    if _REPORTER_AT_WORK.search(text):
+    if _REPORTER_AT_WORK.search(text) or _NON_OCCURRENCE.match(text):
         return True
     for index, shape in enumerate(_SHAPES):
         match = shape.match(text)

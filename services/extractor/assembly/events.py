@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from ...common.models import PLOVER_TYPES, Actor, ActorKind, Counts, Event, Evidence, Location, ModelInfo
+from ...common.models import EVENT_TYPES, Actor, ActorKind, Counts, Event, Evidence, Location, ModelInfo
 from ..types import SentenceAnalysis
 from .actors import assign_roles, canonical_name, find_actor_mentions, implied_state_actor, same_actor
 from .attribution import SPEECH_ACT_TYPES, find_attribution, is_future, is_reporting_source, modality
@@ -54,6 +54,7 @@ _BETWEEN_TOWNS = re.compile(
 )
 _QUOTED = re.compile(r'"[^"]*"')
 _SAID_THEY_WOULD = re.compile(r"\b(?:said|say|says|announced|vowed)\s+(?:that\s+)?(?:they|it)\s+(?:would|will)\b")
+NATURAL_DISASTER = "NATURAL_DISASTER"
 _CLASH = re.compile(r"\b(?:clash(?:es|ed)?|fighting|battles?|firefights?|gun\s*battles?)\b", re.IGNORECASE)
 _VICTIM_ACTOR_KIND: dict[str, ActorKind] = {
     "civilians": "civilians", "people": "civilians", "children": "civilians", "women": "civilians",
@@ -190,7 +191,7 @@ def assemble_events(
     known_sources: list[str] = []
     for index, (analysis, sentence_text) in enumerate(zip(analyses, normalised, strict=True)):
         known_sources.extend(e.text for e in analysis.entities if e.label == "ORG")
-        if analysis.event_type not in PLOVER_TYPES or analysis.event_score < min_score:
+        if analysis.event_type not in EVENT_TYPES or analysis.event_score < min_score:
             continue
         if is_boilerplate(sentence_text, bool(analysis.entities)):
             continue
@@ -322,6 +323,9 @@ def _sentence_drafts(
             actor = _speaker_actor(attribution.source, analysis, sentence_text, gazetteer)
         if actor is None:
             actor = implied_state_actor(clause_text, event_type, default_country)
+        if analysis.sub_event_type == NATURAL_DISASTER:
+            # Nature acts alone; whoever the sentence names suffered the flood or answered it.
+            actor = None
         if event_type == "ASSAULT" and _CLASH.search(clause_text) and counts.killed and counts.killed.victim_kind:
             kinds = [k.strip() for k in counts.killed.victim_kind.split(",")]
             if len(kinds) >= 2:
