@@ -438,3 +438,22 @@ def test_a_natural_disaster_has_no_actor_and_its_dead_are_the_target(gazetteer: 
     assert [(e.event_type, e.sub_event_type) for e in events] == [("DISASTER", "NATURAL_DISASTER")]
     assert events[0].actor is None
     assert events[0].counts.killed is not None and events[0].counts.killed.value == 8
+
+
+@pytest.mark.parametrize(
+    ("text", "model_type", "coded_as"),
+    [
+        ("The United States eased some sanctions against Burma on Friday.", "SANCTION", "RETREAT"),
+        ("A court in Harare freed the activist pastor Evan Mawarire on Tuesday.", "COERCE", "RETREAT"),
+        ("The government will lift the state of emergency in the north next week.", "SANCTION", "CONCEDE"),
+        # The restriction imposed, refused or opposed is what the model said it was.
+        ("The European Union imposed new sanctions on Russia on Monday.", "SANCTION", "SANCTION"),
+        ("Russia has repeatedly opposed Western efforts to lift sanctions on Syria.", "REJECT", "REJECT"),
+        ("Police in Kolkata released a statement saying 12 men were arrested.", "COERCE", "COERCE"),
+    ],
+)
+def test_a_concession_is_cooperation_not_the_restriction_it_eases(
+    text: str, model_type: str, coded_as: str, gazetteer: Gazetteer
+) -> None:
+    events = _assemble(text, [model_type], gazetteer, {"Russia": "LOC", "Kolkata": "LOC", "Harare": "LOC"})
+    assert [e.event_type for e in events] == [coded_as]

@@ -20,6 +20,7 @@ from ..types import SentenceAnalysis
 from .actors import assign_roles, canonical_name, find_actor_mentions, implied_state_actor, same_actor
 from .attribution import SPEECH_ACT_TYPES, find_attribution, is_future, is_reporting_source, modality
 from .background import is_background
+from .concessions import concession_type
 from .counts import CountMention, counts_from_mentions, find_count_mentions, find_participants, group_by_verb
 from .dates import publication_default, resolve_date
 from .geo import (
@@ -198,6 +199,9 @@ def assemble_events(
         own_tolls = any(not m.cumulative for m in find_count_mentions(sentence_text))
         if is_background(sentence_text, has_toll=own_tolls):
             continue
+        conceded = concession_type(sentence_text, str(analysis.event_type), future=is_future(sentence_text))
+        if conceded is not None:
+            analysis = replace(analysis, event_type=conceded, sub_event_type=None, mode=None)
         place_start = dateline[1].end if dateline is not None and dateline[0] == index else 0
         for draft, hint, unknown_place in _sentence_drafts(
             index,
