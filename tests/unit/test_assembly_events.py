@@ -113,6 +113,9 @@ def test_unknown_types_are_ignored(gazetteer: Gazetteer) -> None:
         ("Security forces killed 12 people in Homs.", False),
         ('"We will not stop," said one protester in Hama.', False),
         ("Troops shot dead five of our neighbours, residents said.", False),
+        ("Donate now to keep independent journalism alive.", True),
+        ("Your donation of any size keeps this site running.", True),
+        ("New Zealand donated USD1 million to the World Food Program in Afghanistan.", False),
     ],
 )
 def test_boilerplate(text: str, expected: bool) -> None:

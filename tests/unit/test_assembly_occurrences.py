@@ -449,6 +449,7 @@ def test_a_natural_disaster_has_no_actor_and_its_dead_are_the_target(gazetteer: 
         # The restriction imposed, refused or opposed is what the model said it was.
         ("The European Union imposed new sanctions on Russia on Monday.", "SANCTION", "SANCTION"),
         ("Russia has repeatedly opposed Western efforts to lift sanctions on Syria.", "REJECT", "REJECT"),
+        ("China on Tuesday rejected a U.S. State Department call to release three activists.", "REJECT", "REJECT"),
         ("Police in Kolkata released a statement saying 12 men were arrested.", "COERCE", "COERCE"),
     ],
 )
@@ -457,3 +458,22 @@ def test_a_concession_is_cooperation_not_the_restriction_it_eases(
 ) -> None:
     events = _assemble(text, [model_type], gazetteer, {"Russia": "LOC", "Kolkata": "LOC", "Harare": "LOC"})
     assert [e.event_type for e in events] == [coded_as]
+
+
+@pytest.mark.parametrize(
+    ("text", "model_type", "coded_as"),
+    [
+        # The detector said nothing; the words say aid was given.
+        ("New Zealand donated USD1 million to the World Food Program in Afghanistan on Monday.", None, "AID"),
+        ("The United States military gave 625 new firearms to the Philippine Marines on Monday.", "MOBILIZE", "AID"),
+        # A promise, talk, or a deployment is not aid given.
+        ("Japan pledged $5 million in aid to the flood victims on Monday.", None, None),
+        ("The Syrian government gave approval for the United Nations to deliver aid next week.", None, None),
+        ("The army sent tanks to the border town on Monday.", "MOBILIZE", "MOBILIZE"),
+    ],
+)
+def test_aid_given_is_an_aid_event(
+    text: str, model_type: str | None, coded_as: str | None, gazetteer: Gazetteer
+) -> None:
+    events = _assemble(text, [model_type], gazetteer, {"New Zealand": "LOC", "Afghanistan": "LOC", "Japan": "LOC"})
+    assert [e.event_type for e in events] == ([coded_as] if coded_as else [])

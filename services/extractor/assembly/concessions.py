@@ -53,7 +53,7 @@ _FREED_PASSIVE = re.compile(
 _REFUSAL = re.compile(
     r"\b(?:refus\w*|reject\w*|oppos\w*|resist\w*|block\w*|veto\w*|den(?:y|ies|ied)|not|never|no\s+longer|"
     r"won't|wouldn't|didn't|doesn't|without|against|instead\s+of|rather\s+than|impos\w*|demand\w*|urg\w*|"
-    r"call\w*\s+(?:on|for)|ask\w*|press\w*)\b[^.;]*$",
+    r"call\w*\s+(?:on|for|to)|call|ask\w*|press\w*)\b[^;]*$",
     re.IGNORECASE,
 )
 

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from ...common.models import EVENT_TYPES, Actor, ActorKind, Counts, Event, Evidence, Location, ModelInfo
 from ..types import SentenceAnalysis
 from .actors import assign_roles, canonical_name, find_actor_mentions, implied_state_actor, same_actor
+from .assistance import AID, gives_aid
 from .attribution import SPEECH_ACT_TYPES, find_attribution, is_future, is_reporting_source, modality
 from .background import is_background
 from .concessions import concession_type
@@ -43,12 +44,15 @@ DEFAULT_MIN_SCORE = 0.5
 
 # Reader appeals and page furniture the cleaner may have let through: never an event.
 _BOILERPLATE = re.compile(
-    r"\b(?:donat\w*|subscri\w*|newsletter|share\s+this|more\s+in:|support\s+(?:our|us)|people\s+like\s+you|"
+    r"\b(?:subscri\w*|newsletter|share\s+this|more\s+in:|support\s+(?:our|us)|people\s+like\s+you|"
     r"every\s+gift|advertis\w*|sign\s+up|click\s+here|we\s+need\s+you|please\s+(?:do|help|give)|"
     r"follow\s+us|read\s+more|all\s+rights\s+reserved|your\s+normal\s+news|news\s+site)\b",
     re.IGNORECASE,
 )
 _FIRST_OR_SECOND_PERSON = re.compile(r"\b(?:we|us|our|you|your)\b", re.IGNORECASE)
+# A donation is an appeal only when the publisher asks ("Donate now", "your donation keeps us going");
+# "New Zealand donated USD1 million to the WFP" is news.
+_DONATION = re.compile(r"^\W*donate\b|\bdonat\w*", re.IGNORECASE)
 _BETWEEN_TOWNS = re.compile(
     r"\bbetween\s+(?:the\s+)?(?:towns?|villages?|cities|city)\s+of\s+(?P<a>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
     r"\s+and\s+(?P<b>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
@@ -56,6 +60,9 @@ _BETWEEN_TOWNS = re.compile(
 _QUOTED = re.compile(r'"[^"]*"')
 _SAID_THEY_WOULD = re.compile(r"\b(?:said|say|says|announced|vowed)\s+(?:that\s+)?(?:they|it)\s+(?:would|will)\b")
 NATURAL_DISASTER = "NATURAL_DISASTER"
+# What a report of aid given comes out as before `gives_aid` reads it: no event (None) most often, or a
+# deployment, a coercion or mere talk. An ASSAULT that mentions supplies stays an ASSAULT.
+_AID_MISREAD_AS = frozenset({None, "NONE", "MOBILIZE", "COERCE", "AGREE", "SUPPORT", "CONSULT"})
 _CLASH = re.compile(r"\b(?:clash(?:es|ed)?|fighting|battles?|firefights?|gun\s*battles?)\b", re.IGNORECASE)
 _VICTIM_ACTOR_KIND: dict[str, ActorKind] = {
     "civilians": "civilians", "people": "civilians", "children": "civilians", "women": "civilians",
@@ -83,6 +90,9 @@ def _normalise(text: str) -> str:
 def is_boilerplate(text: str, has_entities: bool) -> bool:
     """Reader appeals ("Because of people like you ...") and page furniture, not news."""
     if _BOILERPLATE.search(text):
+        return True
+    donation = _DONATION.search(text)
+    if donation is not None and (donation.start() == 0 or _FIRST_OR_SECOND_PERSON.search(text)):
         return True
     # Addressing the reader outside any quote, with nothing named or counted: the publisher talking.
     if '"' in text or has_entities or find_count_mentions(text):
@@ -192,6 +202,15 @@ def assemble_events(
     known_sources: list[str] = []
     for index, (analysis, sentence_text) in enumerate(zip(analyses, normalised, strict=True)):
         known_sources.extend(e.text for e in analysis.entities if e.label == "ORG")
+        if analysis.event_type in _AID_MISREAD_AS and gives_aid(sentence_text):
+            # The detector and type head rarely saw aid given; the words say it plainly.
+            analysis = replace(
+                analysis,
+                event_type=AID,
+                event_score=max(analysis.event_score, min_score),
+                sub_event_type=None,
+                mode=None,
+            )
         if analysis.event_type not in EVENT_TYPES or analysis.event_score < min_score:
             continue
         if is_boilerplate(sentence_text, bool(analysis.entities)):
