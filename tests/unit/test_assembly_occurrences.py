@@ -477,3 +477,27 @@ def test_aid_given_is_an_aid_event(
 ) -> None:
     events = _assemble(text, [model_type], gazetteer, {"New Zealand": "LOC", "Afghanistan": "LOC", "Japan": "LOC"})
     assert [e.event_type for e in events] == ([coded_as] if coded_as else [])
+
+
+def test_an_arrest_is_coded_only_where_the_text_reports_one(gazetteer: Gazetteer) -> None:
+    from newswire.extractor.types import Sentence
+
+    def coded(text: str) -> tuple[str | None, str | None]:
+        analysis = SentenceAnalysis(
+            sentence=Sentence(text=text, start=0, end=len(text)),
+            event_type="COERCE",
+            event_score=0.9,
+            mode="ARREST",
+            sub_event_type="ARREST",
+            entities=(
+                EntitySpan(label="LOC", text="Ayodhya", start=text.index("Ayodhya"), end=text.index("Ayodhya") + 7),
+            ),
+        )
+        events = assemble_events(
+            [analysis], article_id="ab" * 32, text=text, published_at=PUBLISHED, model=MODEL, gazetteer=gazetteer
+        )
+        assert len(events) == 1
+        return events[0].mode, events[0].sub_event_type
+
+    assert coded("Police detained 40 kar sevaks in Ayodhya on Tuesday.") == ("ARREST", "ARREST")
+    assert coded("The police force was present in full strength at the meeting in Ayodhya.") == (None, None)

@@ -24,6 +24,7 @@ from .background import is_background
 from .concessions import concession_type
 from .counts import CountMention, counts_from_mentions, find_count_mentions, find_participants, group_by_verb
 from .dates import publication_default, resolve_date
+from .evidence import backed_mode_and_subtype
 from .geo import (
     CountryContext,
     Dateline,
@@ -221,6 +222,9 @@ def assemble_events(
         conceded = concession_type(sentence_text, str(analysis.event_type), future=is_future(sentence_text))
         if conceded is not None:
             analysis = replace(analysis, event_type=conceded, sub_event_type=None, mode=None)
+        mode, sub_type = backed_mode_and_subtype(sentence_text, analysis.mode, analysis.sub_event_type)
+        if (mode, sub_type) != (analysis.mode, analysis.sub_event_type):
+            analysis = replace(analysis, mode=mode, sub_event_type=sub_type)
         place_start = dateline[1].end if dateline is not None and dateline[0] == index else 0
         for draft, hint, unknown_place in _sentence_drafts(
             index,
