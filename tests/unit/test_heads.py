@@ -223,3 +223,19 @@ def test_a_confident_disaster_sub_type_makes_a_disaster_of_harm_but_not_of_relie
     # An unsure head changes nothing: the toll stays an ASSAULT, with its best fitting sub-type if close.
     unsure = np.array([0.4, 0.25, 0.35])
     assert reconcile_type_and_subtype("ASSAULT", types, labels, unsure) == ("ASSAULT", "ATTACK")
+
+
+def test_the_sub_type_layers_give_the_same_logits_in_torch_and_in_numpy() -> None:
+    from newswire.extractor.heads import TransformerHead, load_subtype_head
+
+    head = load_subtype_head(MODELS / "acled-subtype")
+    assert isinstance(head, TransformerHead)
+    rng = np.random.default_rng(7)
+    hidden = rng.normal(size=(4, 12, int(head.arrays["L0.q_W"].shape[1]))).astype(np.float32)
+    mask = np.ones((4, 12), dtype=np.int64)
+    mask[1:, 8:] = 0  # padded rows: the padding must not leak into either path
+    in_numpy = head.logits(hidden, mask, use_torch=False)
+    in_torch = head.logits(hidden, mask, use_torch=True)
+    assert in_torch.shape == in_numpy.shape == (4, len(head.labels))
+    assert np.abs(in_torch - in_numpy).max() < 1e-3
+    assert np.argmax(in_torch, axis=1).tolist() == np.argmax(in_numpy, axis=1).tolist()
