@@ -34,7 +34,7 @@ class SentenceAnalysis:
     """Everything the models say about one sentence."""
 
     sentence: Sentence
-    event_type: str | None  # a PLOVER type, or None for "no event"
+    event_type: str | None  # a PLOVER type or DISASTER, or None for "no event"
     event_score: float
     event_scores: dict[str, float] = field(default_factory=dict)
     mode: str | None = None
