@@ -501,3 +501,24 @@ def test_an_arrest_is_coded_only_where_the_text_reports_one(gazetteer: Gazetteer
 
     assert coded("Police detained 40 kar sevaks in Ayodhya on Tuesday.") == ("ARREST", "ARREST")
     assert coded("The police force was present in full strength at the meeting in Ayodhya.") == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "coded_as"),
+    [
+        (
+            "Thousands of people in Nairobi took part in peaceful marches on Friday to call for climate action.",
+            "PROTEST",
+        ),
+        ("Farmers blocked highways across Punjab on Monday in protest against the new laws.", "PROTEST"),
+        # Called for, planned or banned: nothing happened yet.
+        ("Unions in Nairobi called for a general strike on Friday.", None),
+        ("The government banned rallies and processions in Punjab on Monday.", None),
+        ("Protesters in Nairobi will march to parliament on Monday.", None),
+    ],
+)
+def test_people_taking_part_in_a_protest_is_a_protest_the_detector_missed(
+    text: str, coded_as: str | None, gazetteer: Gazetteer
+) -> None:
+    events = _assemble(text, [None], gazetteer, {"Nairobi": "LOC", "Punjab": "LOC"})
+    assert [e.event_type for e in events] == ([coded_as] if coded_as else [])

@@ -40,6 +40,7 @@ from .geo import (
     to_location,
 )
 from .merge import DraftEvent, fold_occurrences, merge_drafts
+from .protests import PROTEST, reports_protest
 
 DEFAULT_MIN_SCORE = 0.5
 
@@ -64,6 +65,7 @@ NATURAL_DISASTER = "NATURAL_DISASTER"
 # What a report of aid given comes out as before `gives_aid` reads it: no event (None) most often, or a
 # deployment, a coercion or mere talk. An ASSAULT that mentions supplies stays an ASSAULT.
 _AID_MISREAD_AS = frozenset({None, "NONE", "MOBILIZE", "COERCE", "AGREE", "SUPPORT", "CONSULT"})
+_UNCODED = frozenset({None, "NONE"})
 _CLASH = re.compile(r"\b(?:clash(?:es|ed)?|fighting|battles?|firefights?|gun\s*battles?)\b", re.IGNORECASE)
 _VICTIM_ACTOR_KIND: dict[str, ActorKind] = {
     "civilians": "civilians", "people": "civilians", "children": "civilians", "women": "civilians",
@@ -212,6 +214,9 @@ def assemble_events(
                 sub_event_type=None,
                 mode=None,
             )
+        elif analysis.event_type in _UNCODED and reports_protest(sentence_text):
+            # Peaceful marches are what the detector misses most; people taking part is an occurrence.
+            analysis = replace(analysis, event_type=PROTEST, event_score=max(analysis.event_score, min_score))
         if analysis.event_type not in EVENT_TYPES or analysis.event_score < min_score:
             continue
         if is_boilerplate(sentence_text, bool(analysis.entities)):
