@@ -42,6 +42,7 @@ from .heads import (
     SUBTYPE_HEAD,
     SUBTYPE_MIN_CONFIDENCE,
     SUBTYPE_MIN_SHARE_OF_TOP,
+    SUBTYPE_OVERRIDE_CONFIDENCE,
     DenseHead,
     TaggerHead,
     TransformerHead,
@@ -1069,6 +1070,8 @@ def main(argv: list[str] | None = None) -> int:
             "decoding": (
                 "reported only when compatible with the predicted PLOVER type (heads.SUBTYPE_COMPATIBILITY), "
                 f"at p >= {SUBTYPE_MIN_CONFIDENCE} and p >= {SUBTYPE_MIN_SHARE_OF_TOP} x the top sub-type's p; "
+                f"a sure sub-type (p >= {SUBTYPE_OVERRIDE_CONFIDENCE}) settles ASSAULT vs COERCE and makes a "
+                "DISASTER of a harm-typed sentence (heads.reconcile_type_and_subtype); "
                 "cv_confident_* = share of snippets whose top p clears the floor, and accuracy among them"
             ),
             "notes": SUBTYPE_NOTES,
