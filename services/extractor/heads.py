@@ -146,8 +146,12 @@ def _erf(x: FloatArray) -> FloatArray:
     return result
 
 
+# Hugging Face activation names computed with the tanh approximation of GELU (numpy and torch paths alike).
+_TANH_GELU_KINDS = frozenset({"gelu_new", "gelu_pytorch_tanh", "gelu_fast"})
+
+
 def _gelu(x: FloatArray, kind: str) -> FloatArray:
-    if kind in {"gelu_new", "gelu_pytorch_tanh", "gelu_fast"}:
+    if kind in _TANH_GELU_KINDS:
         inner = np.sqrt(2.0 / np.pi) * (x + 0.044715 * x**3)
         tanh_form: FloatArray = (0.5 * x * (1.0 + np.tanh(inner))).astype(np.float32)
         return tanh_form
@@ -268,8 +272,7 @@ class TransformerHead:
                 if activation == "relu":
                     inner = F.relu(inner)
                 else:
-                    tanh_form = activation in {"gelu_new", "gelu_pytorch_tanh", "gelu_fast"}
-                    inner = F.gelu(inner, approximate="tanh" if tanh_form else "none")
+                    inner = F.gelu(inner, approximate="tanh" if activation in _TANH_GELU_KINDS else "none")
                 states = F.layer_norm(
                     states + F.linear(inner, a[p + "out_W"], a[p + "out_b"]),
                     (width,),
