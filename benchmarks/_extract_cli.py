@@ -33,3 +33,22 @@ def extract_events(
             event = orjson.loads(line)
             grouped[str(event["input_id"])].append(event)
     return grouped
+
+
+def extract_documents(items: Sequence[tuple[str, str, str | None]]) -> dict[str, dict[str, Any]]:
+    """(id, text, published) triples in; each id's document view (`newswire extract --documents`) out."""
+    payload = b"".join(
+        orjson.dumps({"id": key, "text": text, **({"published": published} if published else {})}) + b"\n"
+        for key, text, published in items
+    )
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    command = [sys.executable, "-m", "newswire", "extract", "--documents", "-"]
+    done = subprocess.run(command, input=payload, capture_output=True, env=env, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"newswire extract failed ({done.returncode}): {done.stderr.decode()[-2000:]}")
+    views: dict[str, dict[str, Any]] = {}
+    for line in done.stdout.splitlines():
+        if line.strip():
+            view = orjson.loads(line)
+            views[str(view["input_id"])] = view
+    return views

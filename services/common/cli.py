@@ -435,6 +435,15 @@ def cmd_extract(args: argparse.Namespace) -> int:
             title=title,
         )
         for result in extractor.extract([article]):
+            if args.documents:
+                view = {
+                    "input_id": input_id,
+                    "places": [place.model_dump(mode="json") for place in result.enriched.places],
+                    "dates": [mention.model_dump(mode="json") for mention in result.enriched.dates],
+                    "events": [event.model_dump(mode="json") for event in result.events],
+                }
+                sys.stdout.write(orjson.dumps(view).decode() + "\n")
+                continue
             for event in result.events:
                 line = {"input_id": input_id, **event.model_dump(mode="json")}
                 sys.stdout.write(orjson.dumps(line).decode() + "\n")
@@ -555,6 +564,11 @@ def build_parser() -> argparse.ArgumentParser:
     extract = sub.add_parser("extract", help="code articles without Kafka; prints one JSON event per line")
     extract.add_argument("paths", nargs="+", help="text/HTML files (.gz too), or - for JSON lines on stdin")
     extract.add_argument("--published", help="publication date of file inputs (ISO 8601)")
+    extract.add_argument(
+        "--documents",
+        action="store_true",
+        help="print one document view per input (places, dates and events, with offsets) instead of events",
+    )
     extract.add_argument("--encoder", help="encoder model id or path (default: settings)")
     extract.add_argument("--backend", choices=("torch", "onnx"), help="encoder runtime (default: settings)")
 

@@ -39,6 +39,7 @@ EventType = Literal[PloverType, "DISASTER"]
 EVENT_TYPES: tuple[str, ...] = (*PLOVER_TYPES, "DISASTER")
 # A topic's version moves only with a change its consumers could trip on (schemas/CHANGES.md).
 EVENTS_SCHEMA_VERSION: Final = 2
+ENRICHED_SCHEMA_VERSION: Final = 2
 
 Modality = Literal["asserted", "reported", "claimed", "threatened", "planned", "denied"]
 ActorKind = Literal[
@@ -54,6 +55,8 @@ ActorKind = Literal[
 ]
 Qualifier = Literal["exact", "at_least", "more_than", "about", "up_to", "fewer_than", "range", "vague"]
 DatePrecision = Literal["day", "week", "month", "year"]
+# A date expression's grain; "reference" is TimeML's PRESENT_REF / PAST_REF / FUTURE_REF ("now", "recently").
+DateMentionPrecision = Literal["day", "week", "month", "quarter", "season", "year", "decade", "century", "reference"]
 GeoPrecision = Literal["city", "admin1", "country", "unresolved"]
 # Where an event's place came from when its own sentence names none.
 PlaceSource = Literal["dateline", "context"]
@@ -232,10 +235,41 @@ class Entity(_Message):
     end: int = Field(ge=0)
 
 
+class PlaceMention(_Message):
+    """A place named in the text, at `text[start:end]`, resolved against GeoNames where it could be."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    name: str | None = Field(default=None, description="the gazetteer's name for the place it resolved to")
+    geonames_id: int | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    country_code: str | None = None
+    admin1: str | None = Field(default=None, description="the first-level region's name, where the gazetteer has it")
+    admin1_code: str | None = None
+    feature_class: str | None = Field(default=None, description="GeoNames feature class: A country/region, P town")
+    feature_code: str | None = None
+    precision: GeoPrecision = "unresolved"
+    confidence: float = Field(ge=0, le=1, description="how sure the resolution is; 0 when unresolved")
+
+
+class DateMention(_Message):
+    """A date expression at `text[start:end]`, resolved against the article's publication date."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    value: str = Field(description="ISO 8601 as TimeML extends it: 2013-03-22, 2013-W11, 2013-03, 2013-Q1, 2013")
+    precision: DateMentionPrecision
+
+
 class EnrichedArticle(_Message):
     """`articles.enriched`: the document view (GDELT GKG-like) for consumers who want articles."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1, 2] = Field(
+        default=ENRICHED_SCHEMA_VERSION, description="2 since places and dates; records written before carry 1"
+    )
     article_id: Sha256Hex
     url: str
     title: str | None = None
@@ -246,6 +280,8 @@ class EnrichedArticle(_Message):
     event_ids: list[str] = Field(default_factory=list)
     duplicate_of: str | None = None
     model: ModelInfo
+    places: list[PlaceMention] = Field(default_factory=list, description="every place mention, in text order")
+    dates: list[DateMention] = Field(default_factory=list, description="every date expression, in text order")
 
 
 class DeadLetter(_Message):

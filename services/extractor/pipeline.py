@@ -11,7 +11,7 @@ from datetime import datetime
 
 from ..common.models import EnrichedArticle, Entity, Event, ModelInfo
 from .analyzer import SentenceAnalyzer
-from .assembly.events import assemble_events
+from .assembly import assemble_events, document_dates, document_places
 from .sentences import split_sentences
 from .types import SentenceAnalysis
 
@@ -77,6 +77,8 @@ class EventExtractor:
             event_ids=[event.event_id for event in events],
             duplicate_of=article.duplicate_of,
             model=self.model_info,
+            places=document_places(analyses),
+            dates=document_dates(article.text, article.published_at.date() if article.published_at else None),
         )
         return ArticleResult(article=article, events=events, enriched=enriched)
 

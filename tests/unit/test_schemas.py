@@ -11,9 +11,12 @@ from newswire.common.models import (
     TOPIC_MODELS,
     Count,
     Counts,
+    DateMention,
+    EnrichedArticle,
     Event,
     Evidence,
     ModelInfo,
+    PlaceMention,
     topic_schema_version,
 )
 from newswire.common.schemas import REPO_SCHEMAS, model_schema, schema_drift, schema_filename, validate_message
@@ -101,3 +104,32 @@ def test_round_trip_is_lossless() -> None:
 def test_poison_messages_get_a_clear_reason(payload: bytes, reason: str) -> None:
     with pytest.raises(PoisonMessage, match=reason):
         loads(Event, payload)
+
+
+def _enriched(**fields: object) -> EnrichedArticle:
+    base: dict[str, object] = {
+        "article_id": "a" * 64,
+        "url": "http://127.0.0.1/a",
+        "model": ModelInfo(name="heads", version="1", encoder="minilm"),
+    }
+    return EnrichedArticle.model_validate({**base, **fields})
+
+
+def test_enriched_v2_reads_every_v1_record_and_v1_readers_reject_places_and_dates() -> None:
+    """What schemas/CHANGES.md promises for articles.enriched v2."""
+    assert schema_filename("articles.enriched") == "articles.enriched.v2.schema.json"
+    v1_record = orjson.loads(dumps(_enriched()))
+    v1_record["schema_version"] = 1
+    del v1_record["places"], v1_record["dates"]
+    assert _validate_against("articles.enriched.v1.schema.json", orjson.dumps(v1_record)) == []
+    assert validate_message("articles.enriched", orjson.dumps(v1_record)) == []
+    assert loads(EnrichedArticle, orjson.dumps(v1_record)).places == []
+    with_views = dumps(
+        _enriched(
+            places=[PlaceMention(text="Cairo", start=0, end=5, name="Cairo", precision="city", confidence=0.9)],
+            dates=[DateMention(text="Friday", start=9, end=15, value="2013-03-15", precision="day")],
+        )
+    )
+    assert validate_message("articles.enriched", with_views) == []
+    v1_errors = _validate_against("articles.enriched.v1.schema.json", with_views)
+    assert any("places" in error for error in v1_errors) and any("dates" in error for error in v1_errors)

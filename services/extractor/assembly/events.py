@@ -85,7 +85,7 @@ def event_id(article_id: str, start: int, end: int) -> str:
 _SAME_LENGTH_NORMALISATION = str.maketrans("\xa0’‘“”–", " ''\"\"-")
 
 
-def _normalise(text: str) -> str:
+def normalise_sentence(text: str) -> str:
     """Same length as the input (offsets stay valid), with the spaces and quotes regexes expect."""
     return text.translate(_SAME_LENGTH_NORMALISATION)
 
@@ -192,7 +192,7 @@ def assemble_events(
     """
     gazetteer = gazetteer or default_gazetteer()
     published: date | None = published_at.date() if published_at else None
-    normalised = [_normalise(a.sentence.text) for a in analyses]
+    normalised = [normalise_sentence(a.sentence.text) for a in analyses]
     context = country_context(
         ((t, a.entities) for t, a in zip(normalised, analyses, strict=True)), gazetteer, country_hint
     )

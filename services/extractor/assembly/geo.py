@@ -161,6 +161,7 @@ class Gazetteer:
 
     def __init__(self, cities: Iterable[Mapping[str, Any]], countries: Iterable[Mapping[str, Any]]) -> None:
         self._by_name: dict[str, list[Place]] = {}
+        self._by_id: dict[int, Place] = {}
         self._countries: dict[str, Place] = {}
         for country in countries:
             place = Place(
@@ -210,6 +211,7 @@ class Gazetteer:
         self._add_key(normalise_name(name), place)
 
     def _add_key(self, key: str, place: Place) -> None:
+        self._by_id[place.geonames_id] = place
         bucket = self._by_name.setdefault(key, [])
         if all(existing.geonames_id != place.geonames_id for existing in bucket):
             bucket.append(place)
@@ -219,6 +221,9 @@ class Gazetteer:
         key = normalise_name(name)
         found = self._by_name.get(key) or self._by_name.get(_without_article(key)) or []
         return sorted(found, key=lambda place: (place.kind != "country", -place.population))
+
+    def by_id(self, geonames_id: int) -> Place | None:
+        return self._by_id.get(geonames_id)
 
     def country(self, code: str) -> Place | None:
         return self._countries.get(code)

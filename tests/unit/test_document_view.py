@@ -1,0 +1,83 @@
+"""The document view: every place and date of an article, with offsets into its text exactly as given."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from newswire.common.models import ModelInfo
+from newswire.extractor.assembly import document_places
+from newswire.extractor.pipeline import ArticleInput, EventExtractor
+from newswire.extractor.sentences import split_sentences
+from newswire.extractor.types import EntitySpan, SentenceAnalysis
+
+TEXT = (
+    "CAIRO (Reuters) - Thousands of protesters marched in Alexandria on Friday, a week after police "
+    "arrested 40 people in the Sinai. Turkish officials said talks with Jordan will resume next month in Ankara."
+)
+
+
+def _analyses(text: str) -> list[SentenceAnalysis]:
+    """No model: entities where a tagger would put them (LOC for places, PER for a man called Jordan)."""
+    analyses = []
+    for sentence in split_sentences(text):
+        entities = tuple(
+            EntitySpan("LOC", m.group(0), m.start(), m.end())
+            for m in re.finditer(r"\b(?:Alexandria|Ankara|Sinai)\b", sentence.text)
+        )
+        analyses.append(SentenceAnalysis(sentence=sentence, event_type=None, event_score=0.0, entities=entities))
+    return analyses
+
+
+def test_places_have_offsets_into_the_text_and_resolve_with_the_article_context() -> None:
+    places = document_places(_analyses(TEXT))
+    assert all(TEXT[p.start : p.end] == p.text for p in places)
+    by_text = {p.text: p for p in places}
+    # The dateline, written in capitals, is a place of the document too.
+    assert by_text["CAIRO"].name == "Cairo" and by_text["CAIRO"].country_code == "EG"
+    # Alexandria, Egypt, not Alexandria, Virginia: the article is about Egypt.
+    alexandria = by_text["Alexandria"]
+    assert alexandria.country_code == "EG" and alexandria.feature_class == "P" and alexandria.precision == "city"
+    assert alexandria.lat is not None and 30 < alexandria.lat < 32
+    assert by_text["Ankara"].country_code == "TR" and by_text["Ankara"].confidence > 0.5
+    # "Turkish officials" says whose, not where.
+    assert "Turkish" not in by_text
+
+
+def test_a_us_town_carries_its_state_name_as_well_as_its_code() -> None:
+    text = "Flooding closed schools in Baton Rouge, Louisiana on Tuesday."
+    places = {p.text: p for p in document_places(_analyses_with(text, ["Baton Rouge", "Louisiana"]))}
+    assert places["Baton Rouge"].country_code == "US"
+    assert places["Baton Rouge"].admin1 == "Louisiana" and places["Baton Rouge"].admin1_code == "LA"
+
+
+def _analyses_with(text: str, locations: list[str]) -> list[SentenceAnalysis]:
+    analyses = []
+    for sentence in split_sentences(text):
+        entities = tuple(
+            EntitySpan("LOC", name, sentence.text.index(name), sentence.text.index(name) + len(name))
+            for name in locations
+            if name in sentence.text
+        )
+        analyses.append(SentenceAnalysis(sentence=sentence, event_type=None, event_score=0.0, entities=entities))
+    return analyses
+
+
+class _NoEvents:
+    """Stands in for the model: every sentence analysed as no event, places tagged as a tagger would."""
+
+    model_name, model_version, encoder_name, event_threshold = "none", "0", "none", 0.5
+
+    def analyze(self, sentences: list[object]) -> list[SentenceAnalysis]:
+        return _analyses(TEXT)
+
+
+def test_the_enriched_article_carries_places_and_dates_resolved_against_publication() -> None:
+    extractor = EventExtractor(_NoEvents())  # type: ignore[arg-type]
+    article = ArticleInput(article_id="a" * 64, text=TEXT, published_at=datetime(2013, 3, 20, 9, tzinfo=UTC))
+    enriched = extractor.extract([article])[0].enriched
+    assert enriched.schema_version == 2
+    assert enriched.model == ModelInfo(name="none", version="0", encoder="none")
+    assert [(d.text, d.value) for d in enriched.dates] == [("Friday", "2013-03-15"), ("next month", "2013-04")]
+    assert all(TEXT[d.start : d.end] == d.text for d in enriched.dates)
+    assert {"CAIRO", "Alexandria", "Ankara"} <= {p.text for p in enriched.places}

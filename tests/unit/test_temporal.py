@@ -1,0 +1,93 @@
+"""The document-level date tagger: offsets into the text as given, values resolved against publication."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from newswire.extractor.temporal import find_dates
+
+WEDNESDAY = date(2013, 3, 20)  # a Wednesday in ISO week 12
+
+
+def values(text: str, published: date | None = WEDNESDAY) -> list[tuple[str, str]]:
+    return [(mention.text, mention.value) for mention in find_dates(text, published)]
+
+
+def test_offsets_point_into_the_text_exactly_as_given() -> None:
+    text = "Protesters  gathered on\tMarch 22, 2013 — and again  last  Friday — in Cairo."
+    mentions = find_dates(text, WEDNESDAY)
+    assert [text[m.start : m.end] for m in mentions] == [m.text for m in mentions]
+    assert [m.value for m in mentions] == ["2013-03-22", "2013-03-15"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The vote was held on March 22, 2013.", [("March 22, 2013", "2013-03-22")]),
+        ("The vote was held on 22 March 2013.", [("22 March 2013", "2013-03-22")]),
+        ("Records dated 22/03 show it.", [("22/03", "2013-03-22")]),
+        ("He signed it on 3/4/2012.", [("3/4/2012", "2012-03-04")]),
+        ("Three quarters, or 3/4 of voters, agreed.", []),
+        ("The report, dated 2013-03-18, was leaked.", [("2013-03-18", "2013-03-18")]),
+        ("Sales rose in March 2012.", [("March 2012", "2012-03")]),
+        ("Prices fell in the third quarter.", [("the third quarter", "2012-Q3")]),
+        ("Prices fell in the third quarter of 2011.", [("the third quarter of 2011", "2011-Q3")]),
+        ("The war ended in 1995.", [("1995", "1995")]),
+        ("Unrest began in the 1990s.", [("the 1990s", "199")]),
+        ("Built in the 11th century, the mosque fell.", [("the 11th century", "10")]),
+        ("Talks collapsed last summer.", [("last summer", "2012-SU")]),
+        ("He is now in custody.", [("now", "PRESENT_REF")]),
+    ],
+)
+def test_absolute_and_calendar_expressions(text: str, expected: list[tuple[str, str]]) -> None:
+    assert values(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Police said two people died yesterday.", [("yesterday", "2013-03-19")]),
+        ("Police said two people died two days ago.", [("two days ago", "2013-03-18")]),
+        ("Fighting flared last week.", [("last week", "2013-W11")]),
+        ("Fighting flared earlier this month.", [("earlier this month", "2013-03")]),
+        ("Ministers will meet next month.", [("next month", "2013-04")]),
+        ("The company was founded five years ago.", [("five years ago", "2008")]),
+        ("Troops withdrew in 2010.", [("2010", "2010")]),
+    ],
+)
+def test_relative_expressions_resolve_against_publication(text: str, expected: list[tuple[str, str]]) -> None:
+    assert values(text) == expected
+
+
+def test_the_tense_next_to_a_weekday_chooses_last_or_next() -> None:
+    assert values("Protesters marched on Friday.") == [("Friday", "2013-03-15")]
+    assert values("Protesters will march on Friday.") == [("Friday", "2013-03-22")]
+    # Each weekday takes the tense of its own clause, not the sentence's first verb.
+    said_then_will = values("The minister said on Monday that talks will resume on Friday.")
+    assert said_then_will == [("Monday", "2013-03-18"), ("Friday", "2013-03-22")]
+
+
+def test_a_day_and_month_without_a_year_is_the_nearest_one() -> None:
+    january = date(2000, 1, 6)
+    assert values("The trial opens Jan. 14.", january) == [("Jan. 14", "2000-01-14")]
+    assert values("The deal closed on Nov. 25.", january) == [("Nov. 25", "1999-11-25")]
+
+
+def test_a_year_ago_after_a_quarter_is_that_quarter_a_year_before() -> None:
+    text = "Third-quarter profit rose to $5 million from $3 million a year earlier."
+    assert values(text, date(1989, 10, 30)) == [("Third-quarter", "1989-Q3"), ("a year earlier", "1988-Q3")]
+
+
+def test_numbers_that_only_look_like_years_are_not_dates() -> None:
+    assert values("The company sold 1,995 cars for $2010 each, up 2012%.") == []
+
+
+def test_may_and_march_alone_are_not_months_but_are_with_a_cue() -> None:
+    assert values("Officials may march to the square.") == []
+    assert values("Elections are due in May.") == [("May", "2013-05")]
+
+
+def test_relative_expressions_without_a_publication_date_are_left_out() -> None:
+    assert values("He died on Friday, on March 22, 2013.", None) == [("March 22, 2013", "2013-03-22")]
