@@ -304,8 +304,8 @@ def us_states(states: Iterable[Mapping[str, Any]], cities: Sequence[Mapping[str,
             total[3] += int(city.get("population") or 0)
     regions = []
     for state in states:
-        total = sums.get(str(state["code"]))
-        if not total:
+        towns = sums.get(str(state["code"]))
+        if not towns:
             continue
         regions.append(
             {
@@ -313,9 +313,9 @@ def us_states(states: Iterable[Mapping[str, Any]], cities: Sequence[Mapping[str,
                 "name": state["name"],
                 "countrycode": "US",
                 "admin1code": state["code"],
-                "latitude": total[0] / total[2],
-                "longitude": total[1] / total[2],
-                "population": int(total[3]),
+                "latitude": towns[0] / towns[2],
+                "longitude": towns[1] / towns[2],
+                "population": int(towns[3]),
             }
         )
     return regions
