@@ -96,6 +96,18 @@ async def test_demo_feed_to_events_end_to_end(kafka_bootstrap: str, tmp_path: Pa
             seed_enriched = next(
                 orjson.loads(v) for v in enriched if orjson.loads(v)["article_id"] == seed["article_id"]
             )
+            # The document view: every place and date, offsets into the clean text the extractor read.
+            assert seed_enriched["schema_version"] == 2
+            places = seed_enriched["places"]
+            assert all(seed["text"][p["start"] : p["end"]] == p["text"] for p in places), places
+            homs = [p for p in places if p["text"] == "Homs"]
+            assert homs and homs[0]["country_code"] == "SY" and homs[0]["lat"] is not None, places
+            dates = seed_enriched["dates"]
+            assert all(seed["text"][d["start"] : d["end"]] == d["text"] for d in dates), dates
+            if seed_enriched["published_at"]:
+                # "said on Tuesday", resolved against the page's publication date.
+                tuesdays = [d["value"] for d in dates if d["text"].endswith("Tuesday")]
+                assert tuesdays and all(v.startswith(seed_enriched["published_at"][:4]) for v in tuesdays), dates
             wanted = len(seed_enriched["event_ids"])
             events = await collect(
                 kafka_bootstrap,
