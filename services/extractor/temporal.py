@@ -80,8 +80,12 @@ class _Context:
     tensed: bool  # some tense cue was found at all
 
 
-def find_dates(text: str, published: date | None = None) -> list[DateMention]:
-    """Every date expression in `text`, in order, with offsets into `text` exactly as given."""
+def find_dates(text: str, published: date | None = None, *, future: bool | None = None) -> list[DateMention]:
+    """Every date expression in `text`, in order, with offsets into `text` exactly as given.
+
+    `future` settles the tense for every expression when the caller knows it (an event's modality);
+    by default each bare weekday or month takes the tense of the nearest cue.
+    """
     boundaries = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]
     candidates: list[DateMention] = []
     for sentence_start, sentence_end in itertools.pairwise(boundaries):
@@ -90,6 +94,8 @@ def find_dates(text: str, published: date | None = None) -> list[DateMention]:
             [(m.start(), m.end(), True) for m in _FUTURE_CUE.finditer(sentence)]
             + [(m.start(), m.end(), False) for m in _PAST_CUE.finditer(sentence)]
         )
+        if future is not None:
+            cues = [(0, 0, future)]
         for mention in _scan(sentence, published, cues):
             candidates.append(
                 mention.model_copy(

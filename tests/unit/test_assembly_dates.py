@@ -19,7 +19,7 @@ TUESDAY = date(2011, 11, 15)
         ("Troops stormed the town on Sunday.", "2011-11-13", "day"),
         ("Protesters gathered yesterday.", "2011-11-14", "day"),
         ("Shelling continued today.", "2011-11-15", "day"),
-        ("Talks collapsed last week.", "2011-11-08", "week"),
+        ("Talks collapsed last week.", "2011-11-07", "week"),  # a week is dated by its Monday
         ("Demonstrators gather in Hula, near Homs November 13, 2011.", "2011-11-13", "day"),
         ("Two people were killed on Nov. 13.", "2011-11-13", "day"),
         ("The bodies were found on 2 November.", "2011-11-02", "day"),
@@ -49,6 +49,20 @@ def test_a_date_late_in_the_year_read_in_january_is_last_year() -> None:
 
 def test_since_dates_a_running_total_not_the_event() -> None:
     assert resolve_date("1,100 soldiers have been killed since March.", TUESDAY) is None
+    assert resolve_date("Prices have risen since early 2010.", TUESDAY) is None
+
+
+def test_the_most_precise_date_of_the_clause_wins_and_quarters_are_not_event_dates() -> None:
+    resolved = resolve_date("In 2011, troops stormed Hama on July 31.", TUESDAY)
+    assert resolved is not None and (resolved.date, resolved.precision, resolved.phrase) == (
+        "2011-07-31",
+        "day",
+        "July 31",
+    )
+    assert resolve_date("Profits fell in the third quarter.", TUESDAY) is None
+    assert resolve_date("They carried the slogan of the 1973 uprising.", TUESDAY) is None
+    weekend = resolve_date("Protesters marched last weekend.", TUESDAY)
+    assert weekend is not None and (weekend.date, weekend.precision) == ("2011-11-12", "week")
 
 
 def test_no_phrase_and_the_default() -> None:
