@@ -52,14 +52,23 @@ _MONTH = (
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[6-9]|20)\d\d"
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+# Broadcast transcripts spell years out: "nineteen ninety-six", "the year two thousand".
+_SPELLED_YEAR = (
+    rf"(?i:(?:nineteen|twenty)\s+(?:(?:{_TENS})(?:-(?:{_UNITS}))?|{_TEENS}|hundred)|"
+    rf"two\s+thousand(?:\s+and\s+(?:{_UNITS}|{_TEENS}))?)"
+)
 _NUMBER = r"(?:\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
 _I = "(?i:{})"  # a case-insensitive group inside a case-sensitive pattern
 
 # Tense cues. The one nearest a bare weekday or month decides whether it is the last or the next such
 # day: in "said on Wednesday that talks will resume Friday", Wednesday is past and Friday is to come.
 _FUTURE_CUE = re.compile(
-    r"\b(?:will|shall|won't|'ll|is\s+to|are\s+to|plans?\s+to|planned\s+for|scheduled|expected\s+to|"
-    r"going\s+to|set\s+to|due\s+to|upcoming|coming|next|to\s+be\s+held)\b",
+    r"\b(?:will|shall|won't|'ll|would|might|is\s+to|are\s+to|plans?|planned|planning|scheduled|expected\s+to|"
+    r"going\s+to|set\s+to|due\s+to|upcoming|coming|next|to\s+be\s+held|as\s+soon\s+as|"
+    r"(?:postponed|delayed|adjourned)\s+until)\b",
     re.IGNORECASE,
 )
 _PAST_CUE = re.compile(
@@ -295,6 +304,10 @@ def _month_with_year(match: re.Match[str], _: _Context) -> tuple[str, DatePrecis
     return _month(int(match.group("year")), _month_number(match.group("month")))
 
 
+def _month_with_spelled_year(match: re.Match[str], _: _Context) -> tuple[str, DatePrecision] | None:
+    return _month(_year_number(match.group("year")), _month_number(match.group("month")))
+
+
 def _month_of_relative_year(match: re.Match[str], context: _Context) -> tuple[str, DatePrecision] | None:
     if context.published is None:
         return None
@@ -305,14 +318,44 @@ def _month_of_relative_year(match: re.Match[str], context: _Context) -> tuple[st
 def _month_alone(match: re.Match[str], context: _Context) -> tuple[str, DatePrecision] | None:
     relation = (match.group("rel") or "").lower()
     month_token = match.group("month")
-    if month_token.rstrip(".") in ("May", "March", "Mar") and not relation and not match.group("prep"):
-        return None  # "May" and "March" alone are as often a verb or a name
+    if (
+        not relation
+        and not match.group("prep")
+        and (
+            month_token.rstrip(".") in ("May", "March", "Mar")
+            or (len(month_token) <= 4 and not month_token.endswith("."))
+        )
+    ):
+        return None  # "May" and "March" alone are as often a verb or a name, "Jan" a first name
     year = _month_year(_month_number(month_token), relation, context)
     return _month(year, _month_number(month_token)) if year is not None else None
 
 
 def _year_alone(match: re.Match[str], _: _Context) -> tuple[str, DatePrecision] | None:
-    return _year(int(match.group("year")))
+    return _year(_year_number(match.group("year")))
+
+
+_WORD_VALUES = {
+    **{word: value for value, word in enumerate(_UNITS.split("|"), 1)},
+    **{word: value for value, word in enumerate(_TEENS.split("|"), 10)},
+    **{word: value for value, word in enumerate(_TENS.split("|"), 2)},  # tens digit
+}
+
+
+def _year_number(text: str) -> int:
+    """1996 from "1996" or "nineteen ninety-six"; 2000 from "two thousand"."""
+    if text.isdigit():
+        return int(text)
+    words = text.lower().replace("-", " ").split()
+    if words[:2] == ["two", "thousand"]:
+        return 2000 + (_WORD_VALUES.get(words[-1], 0) if len(words) > 2 else 0)
+    century = 1900 if words[0] == "nineteen" else 2000
+    rest = words[1:]
+    if rest == ["hundred"]:
+        return century
+    if rest[0] in _TENS.split("|"):
+        return century + 10 * _WORD_VALUES[rest[0]] + (_WORD_VALUES[rest[1]] if len(rest) > 1 else 0)
+    return century + _WORD_VALUES[rest[0]]
 
 
 def _decade(match: re.Match[str], context: _Context) -> tuple[str, DatePrecision] | None:
@@ -353,7 +396,7 @@ def _weekday(match: re.Match[str], context: _Context) -> tuple[str, DatePrecisio
         return None
     relation = (match.group("rel") or "").lower()
     weekday = _WEEKDAY_NUMBERS[match.group("weekday").lower()]
-    if relation == "next" or (context.future and relation not in ("last", "past")):
+    if relation in ("next", "coming") or (context.future and relation not in ("last", "past")):
         ahead = (weekday - published.weekday()) % 7
         if relation == "next" and ahead == 0:
             ahead = 7
@@ -378,6 +421,8 @@ def _relative_unit(match: re.Match[str], context: _Context) -> tuple[str, DatePr
     if unit == "week":
         return _week(published + timedelta(weeks=offset))
     if unit == "weekend":
+        if offset == 0 and not context.future and published.weekday() < 5:
+            offset = -1  # "the weekend" told on a weekday, in the past tense, is the one just gone
         value, _ = _week(published + timedelta(weeks=offset))
         return f"{value}-WE", "week"
     if unit == "month":
@@ -426,7 +471,7 @@ def _quarter(match: re.Match[str], context: _Context) -> tuple[str, DatePrecisio
             return None
         year = published.year
         relation = (match.group("rel") or "").lower()
-        if relation.startswith("last") or relation.startswith("a year"):
+        if relation.startswith("last") or relation.startswith("a year") or match.group("ago"):
             year -= 1
         elif relation.startswith("next"):
             year += 1
@@ -451,8 +496,10 @@ def _the_quarter(match: re.Match[str], context: _Context) -> tuple[str, DatePrec
 
 def _season(match: re.Match[str], context: _Context) -> tuple[str, DatePrecision] | None:
     code = _SEASONS[match.group("season").lower()]
+    if not (match.group("rel") or match.group("prep") or match.group("year")):
+        return None  # "prices fall", "a harsh winter": a season is a date only when the text places it
     if match.group("year"):
-        return f"{match.group('year')}-{code}", "season"
+        return f"{_year_number(match.group('year'))}-{code}", "season"
     published = context.published
     if published is None:
         return None
@@ -466,6 +513,51 @@ def _season(match: re.Match[str], context: _Context) -> tuple[str, DatePrecision
     elif relation != "this" and not started and not context.future:
         year -= 1
     return f"{year}-{code}", "season"
+
+
+def _fourth_thursday_of_november(year: int) -> date:
+    first = date(year, 11, 1)
+    return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+
+
+def _election_day(year: int) -> date:
+    """The Tuesday after the first Monday of November (US federal elections)."""
+    first = date(year, 11, 1)
+    first_monday = first + timedelta(days=(0 - first.weekday()) % 7)
+    return first_monday + timedelta(days=1)
+
+
+_HOLIDAYS: dict[str, Callable[[int], date]] = {
+    "christmas eve": lambda year: date(year, 12, 24),
+    "christmas day": lambda year: date(year, 12, 25),
+    "christmas": lambda year: date(year, 12, 25),
+    "new year's eve": lambda year: date(year, 12, 31),
+    "new year's day": lambda year: date(year, 1, 1),
+    "independence day": lambda year: date(year, 7, 4),
+    "the fourth of july": lambda year: date(year, 7, 4),
+    "halloween": lambda year: date(year, 10, 31),
+    "valentine's day": lambda year: date(year, 2, 14),
+    "thanksgiving day": _fourth_thursday_of_november,
+    "thanksgiving": _fourth_thursday_of_november,
+    "election day": _election_day,
+}
+_HOLIDAY_NAMES = "|".join(re.escape(name).replace("\\ ", r"\s+") for name in _HOLIDAYS)
+
+
+def _holiday(match: re.Match[str], context: _Context) -> tuple[str, DatePrecision] | None:
+    published = context.published
+    if published is None:
+        return None
+    rule = _HOLIDAYS[" ".join(match.group("holiday").lower().split())]
+    relation = (match.group("rel") or "").lower()
+    options = [rule(year) for year in (published.year - 1, published.year, published.year + 1)]
+    if relation == "last":
+        options = [day for day in options if day < published]
+        return _day(max(options)) if options else None
+    if relation == "next":
+        options = [day for day in options if day > published]
+        return _day(min(options)) if options else None
+    return _day(min(options, key=lambda day: abs((day - published).days)))
 
 
 def _year_part(match: re.Match[str], context: _Context) -> tuple[str, DatePrecision] | None:
@@ -567,7 +659,8 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     ),
     (
         re.compile(
-            r"(?i:\b(?P<span>(?:(?P<rel>this|last|next|a\s+year\s+earlier)\s+year's\s+|the\s+)?"
+            r"(?i:\b(?P<span>(?:(?P<rel>this|last|next|a\s+year\s+earlier)\s+year's\s+|"
+            r"the\s+(?:(?P<ago>year-ago|year-earlier|comparable\s+year-ago|previous\s+year's)\s+)?)?"
             rf"(?:(?P<year_before>{_YEAR})\s+)?"
             r"(?P<ordinal>first|second|third|fourth|1st|2nd|3rd|4th|final)[-\s]+(?P<unit>quarter|half)"
             rf"(?:\s+of\s+(?:(?:fiscal|calendar)\s+)?(?P<year>{_YEAR}))?))\b"
@@ -580,8 +673,8 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     ),
     (
         re.compile(
-            r"(?i:\b(?:(?P<rel>this|last|next|the|early|late)\s+)?(?P<season>spring|summer|fall|autumn|winter)"
-            rf"(?:\s+of\s+(?P<year>{_YEAR}))?)\b"
+            r"(?i:(?:\b(?P<prep>in|during|by|until|through|since)\s+)?\b(?P<span>(?:(?P<rel>this|last|next|the|early|late)\s+)?"
+            rf"(?P<season>spring|summer|fall|autumn|winter)(?:\s+of\s+(?P<year>{_YEAR}|{_SPELLED_YEAR}))?)\b)"
         ),
         _season,
     ),
@@ -598,6 +691,15 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
         ),
         _year_alone,
     ),
+    (
+        re.compile(rf"\b(?P<span>(?i:the\s+year\s+)?(?P<year>{_SPELLED_YEAR}))\b"),
+        _year_alone,
+    ),
+    (
+        re.compile(rf"\b(?P<month>{_MONTH})\s+(?:of\s+)?(?P<year>{_SPELLED_YEAR})\b"),
+        _month_with_spelled_year,
+    ),
+    (re.compile(rf"(?i:\b(?:(?P<rel>last|next|this)\s+)?(?P<holiday>{_HOLIDAY_NAMES}))\b"), _holiday),
     (
         re.compile(r"(?i:\b(?:now|currently|right\s+now|at\s+present|these\s+days|nowadays|at\s+the\s+moment)\b)"),
         _reference("PRESENT_REF"),

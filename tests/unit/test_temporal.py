@@ -91,3 +91,21 @@ def test_may_and_march_alone_are_not_months_but_are_with_a_cue() -> None:
 
 def test_relative_expressions_without_a_publication_date_are_left_out() -> None:
     assert values("He died on Friday, on March 22, 2013.", None) == [("March 22, 2013", "2013-03-22")]
+
+
+def test_spelled_out_years_and_holidays_as_broadcast_copy_writes_them() -> None:
+    assert values("It began in nineteen ninety-six.") == [("nineteen ninety-six", "1996")]
+    assert values("By the year two thousand, prices doubled.") == [("the year two thousand", "2000")]
+    assert values("He died last Christmas.") == [("last Christmas", "2012-12-25")]
+    assert values("Stores were crowded on Thanksgiving Day.", date(1999, 12, 1)) == [("Thanksgiving Day", "1999-11-25")]
+
+
+def test_a_season_is_a_date_only_where_the_text_places_it() -> None:
+    assert values("Prices could fall sharply.") == []
+    assert values("Talks will resume in the spring.", date(2013, 1, 10)) == [("the spring", "2013-SP")]
+
+
+def test_the_weekend_told_on_a_weekday_is_the_one_just_gone_unless_it_is_to_come() -> None:
+    assert values("Protesters marched over the weekend.") == [("the weekend", "2013-W11-WE")]
+    assert values("Protesters will march this weekend.") == [("this weekend", "2013-W12-WE")]
+    assert values("Talks were postponed until Tuesday.") == [("Tuesday", "2013-03-26")]
