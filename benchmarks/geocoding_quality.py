@@ -112,8 +112,10 @@ def score_end_to_end(articles: list[GoldArticle], views: dict[str, dict[str, Any
 def score_gold_mentions(articles: list[GoldArticle]) -> dict[str, float]:
     """The resolver alone: each gold phrase resolved with the article's country context."""
     from newswire.extractor.assembly.geo import choose_place, country_context, default_gazetteer, to_location
+    from newswire.extractor.settings import ExtractorSettings
 
-    gazetteer = default_gazetteer()
+    # The gazetteer `newswire extract` builds from the same settings.
+    gazetteer = default_gazetteer(ExtractorSettings().extractor.gazetteer_min_population)
     gold_total = near = exact = 0
     for article in articles:
         context = country_context([(article.text, ())], gazetteer)

@@ -19,7 +19,7 @@ def load_extractor(options: ExtractorOptions) -> EventExtractor:
     from .analyzer import SentenceAnalyzer
     from .assembly.geo import default_gazetteer
 
-    default_gazetteer()
+    gazetteer = default_gazetteer(options.gazetteer_min_population)
 
     analyzer = SentenceAnalyzer(
         encoder=options.encoder,
@@ -30,7 +30,7 @@ def load_extractor(options: ExtractorOptions) -> EventExtractor:
         backend=options.backend,
         onnx_path=options.onnx_path,
     )
-    return EventExtractor(analyzer)
+    return EventExtractor(analyzer, gazetteer)
 
 
 def create_app(

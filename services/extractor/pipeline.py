@@ -12,6 +12,7 @@ from datetime import datetime
 from ..common.models import EnrichedArticle, Entity, Event, ModelInfo
 from .analyzer import SentenceAnalyzer
 from .assembly import assemble_events, document_dates, document_places
+from .assembly.geo import Gazetteer
 from .sentences import split_sentences
 from .types import SentenceAnalysis
 
@@ -35,8 +36,9 @@ class ArticleResult:
 
 
 class EventExtractor:
-    def __init__(self, analyzer: SentenceAnalyzer) -> None:
+    def __init__(self, analyzer: SentenceAnalyzer, gazetteer: Gazetteer | None = None) -> None:
         self.analyzer = analyzer
+        self.gazetteer = gazetteer
         self.model_info = ModelInfo(
             name=analyzer.model_name, version=analyzer.model_version, encoder=analyzer.encoder_name
         )
@@ -63,6 +65,7 @@ class EventExtractor:
             model=self.model_info,
             source_url=article.url,
             min_score=self.analyzer.event_threshold,
+            gazetteer=self.gazetteer,
         )
         if article.duplicate_of:
             events = [event.model_copy(update={"duplicate_of": article.duplicate_of}) for event in events]
@@ -77,7 +80,7 @@ class EventExtractor:
             event_ids=[event.event_id for event in events],
             duplicate_of=article.duplicate_of,
             model=self.model_info,
-            places=document_places(analyses),
+            places=document_places(analyses, gazetteer=self.gazetteer),
             dates=document_dates(article.text, article.published_at.date() if article.published_at else None),
         )
         return ArticleResult(article=article, events=events, enriched=enriched)

