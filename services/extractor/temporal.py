@@ -261,10 +261,6 @@ def _previous_quarter(year: int, quarter: int) -> tuple[int, int]:
 # ---- rules -------------------------------------------------------------------------------------
 
 
-def _weekday_month_day(match: re.Match[str], context: _Context) -> tuple[str, DatePrecision] | None:
-    return _month_day_year(match, context)
-
-
 def _month_day_year(match: re.Match[str], context: _Context) -> tuple[str, DatePrecision] | None:
     month = _month_number(match.group("month"))
     day = int(re.sub(r"\D", "", match.group("day")))
@@ -301,10 +297,6 @@ def _numeric_day(match: re.Match[str], context: _Context) -> tuple[str, DatePrec
 
 
 def _month_with_year(match: re.Match[str], _: _Context) -> tuple[str, DatePrecision] | None:
-    return _month(int(match.group("year")), _month_number(match.group("month")))
-
-
-def _month_with_spelled_year(match: re.Match[str], _: _Context) -> tuple[str, DatePrecision] | None:
     return _month(_year_number(match.group("year")), _month_number(match.group("month")))
 
 
@@ -590,7 +582,7 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
         re.compile(
             rf"\b{_WEEKDAY},?\s+(?:the\s+)?(?P<month>{_MONTH})\s+(?P<day>{_DAY})\b(?:,?\s+(?P<year>{_YEAR})\b)?"
         ),
-        _weekday_month_day,
+        _month_day_year,
     ),
     (
         re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<day>{_DAY})\b(?!:)(?:,?\s+(?P<year>{_YEAR})\b)?"),
@@ -697,7 +689,7 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     ),
     (
         re.compile(rf"\b(?P<month>{_MONTH})\s+(?:of\s+)?(?P<year>{_SPELLED_YEAR})\b"),
-        _month_with_spelled_year,
+        _month_with_year,
     ),
     (re.compile(rf"(?i:\b(?:(?P<rel>last|next|this)\s+)?(?P<holiday>{_HOLIDAY_NAMES}))\b"), _holiday),
     (

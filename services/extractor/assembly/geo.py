@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
-from ...common.models import Location
+from ...common.models import GeoPrecision, Location
 from ..types import EntitySpan
 
 PlaceKind = Literal["city", "region", "country"]
@@ -530,43 +530,20 @@ def choose_place(candidates: Sequence[Place], context: CountryContext) -> Place 
 
 
 def to_location(place: Place, surface: str, *, admin1_level: bool = False) -> Location:
+    """`admin1_level`: a city standing in for its province ("Deraa province"), so no city id."""
+    precision: GeoPrecision = "city"
     if place.kind == "country":
-        return Location(
-            name=surface,
-            geonames_id=place.geonames_id,
-            country_code=place.country_code,
-            lat=place.lat,
-            lon=place.lon,
-            precision="country",
-        )
-    if place.kind == "region":
-        return Location(
-            name=surface,
-            geonames_id=place.geonames_id,
-            country_code=place.country_code,
-            admin1=place.admin1,
-            lat=place.lat,
-            lon=place.lon,
-            precision="admin1",
-        )
-    if admin1_level:
-        return Location(
-            name=surface,
-            geonames_id=None,
-            country_code=place.country_code,
-            admin1=place.admin1,
-            lat=place.lat,
-            lon=place.lon,
-            precision="admin1",
-        )
+        precision = "country"
+    elif place.kind == "region" or admin1_level:
+        precision = "admin1"
     return Location(
         name=surface,
-        geonames_id=place.geonames_id,
+        geonames_id=None if admin1_level and place.kind == "city" else place.geonames_id,
         country_code=place.country_code,
         admin1=place.admin1,
         lat=place.lat,
         lon=place.lon,
-        precision="city",
+        precision=precision,
     )
 
 
