@@ -12,7 +12,9 @@ Two figures, as issue 10 asks:
 - **gold mentions given** (the resolver alone, in-process, labelled as such): each gold phrase is looked
   up in the gazetteer and resolved with the article's country context, as the document view resolves
   a mention.
-Exact-id accuracy compares GeoNames ids. Nothing here is trained on LGL.
+Exact-id accuracy compares GeoNames ids. Precision is the share of printed places that overlap a gold
+toponym (LGL marks every toponym, so the rest are non-places or places it does not count). Nothing here
+is trained on LGL.
 """
 
 from __future__ import annotations
@@ -89,10 +91,14 @@ def _near(place: dict[str, Any] | None, gold: GoldToponym) -> bool:
 
 
 def score_end_to_end(articles: list[GoldArticle], views: dict[str, dict[str, Any]]) -> dict[str, float]:
-    gold_total = found = near = exact = 0
+    gold_total = found = near = exact = printed = printed_on_gold = 0
     missed_kinds: Counter[str] = Counter()
     for article in articles:
         places = views.get(article.doc_id, {}).get("places", [])
+        printed += len(places)
+        printed_on_gold += sum(
+            any(p["start"] < gold.end and gold.start < p["end"] for gold in article.toponyms) for p in places
+        )
         for gold in article.toponyms:
             if gold.lat is None:
                 continue
@@ -106,7 +112,14 @@ def score_end_to_end(articles: list[GoldArticle], views: dict[str, dict[str, Any
             near += _near(place, gold)
             exact += place.get("geonames_id") == gold.geonames_id
     print(f"end to end, gold toponyms not found, by GeoNames feature code: {missed_kinds.most_common(8)}")
-    return {"gold": gold_total, "found": found / gold_total, "near": near / gold_total, "exact": exact / gold_total}
+    return {
+        "gold": gold_total,
+        "found": found / gold_total,
+        "near": near / gold_total,
+        "exact": exact / gold_total,
+        "precision": printed_on_gold / max(1, printed),
+        "printed": printed,
+    }
 
 
 def score_gold_mentions(articles: list[GoldArticle]) -> dict[str, float]:
@@ -155,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"geocoding (end to end, newswire extract --documents): {len(articles)} articles, "
         f"{end_to_end['gold']} gold toponyms, found {end_to_end['found']:.3f}, "
-        f"accuracy@161km {end_to_end['near']:.3f}, exact id {end_to_end['exact']:.3f}"
+        f"accuracy@161km {end_to_end['near']:.3f}, exact id {end_to_end['exact']:.3f}, "
+        f"precision {end_to_end['precision']:.3f} of {end_to_end['printed']} printed"
     )
     return 0
 
