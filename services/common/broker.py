@@ -94,9 +94,16 @@ def default_data_dir() -> Path:
     return Path.cwd() / ".newswire" / "kafka"
 
 
-def new_cluster_id() -> str:
-    """Kafka's cluster id format: a UUID as 22 characters of unpadded base64url (no JVM start needed)."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode("ascii").rstrip("=")
+def new_cluster_id(random_bytes: Callable[[], bytes] = lambda: uuid.uuid4().bytes) -> str:
+    """Kafka's cluster id format: a UUID as 22 characters of unpadded base64url (no JVM start needed).
+
+    Like Kafka's own `Uuid.randomUuid`, an id starting with '-' is drawn again: the storage tool's argument
+    parser would read it as an option (1 run in 64 failed to format before this).
+    """
+    while True:
+        cluster_id = base64.urlsafe_b64encode(random_bytes()).decode("ascii").rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 def ensure_jars(libs_dir: Path | None = None, deploy_dir: Path | None = None) -> Path:

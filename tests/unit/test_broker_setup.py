@@ -61,6 +61,11 @@ def test_cluster_id_is_a_base64url_uuid() -> None:
     assert cluster_id != new_cluster_id()
 
 
+def test_cluster_id_never_starts_with_a_dash_that_the_storage_tool_reads_as_an_option() -> None:
+    draws = iter([b"\xf8" + bytes(15), b"\x00" * 16])
+    assert new_cluster_id(lambda: next(draws)) == "AAAAAAAAAAAAAAAAAAAAAA"
+
+
 def test_server_properties_single_node_kraft_on_loopback(tmp_path: Path) -> None:
     props = dict(line.split("=", 1) for line in server_properties(tmp_path, 19092, 19093).splitlines())
     assert props["process.roles"] == "broker,controller"
