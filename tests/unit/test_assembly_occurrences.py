@@ -501,6 +501,11 @@ def test_an_arrest_is_coded_only_where_the_text_reports_one(gazetteer: Gazetteer
 
     assert coded("Police detained 40 kar sevaks in Ayodhya on Tuesday.") == ("ARREST", "ARREST")
     assert coded("The police force was present in full strength at the meeting in Ayodhya.") == (None, None)
+    # An arrest denied, sought or merely planned backs nothing.
+    assert coded("Police were in Ayodhya for two hours but no arrests have been made.") == (None, None)
+    assert coded("An arrest warrant was prepared for the VHP leader in Ayodhya and later withdrawn.") == (None, None)
+    assert coded("Will officials be expected to arrest him in Ayodhya?") == (None, None)
+    assert coded("The arrests led to the arrest of two more men in Ayodhya.") == ("ARREST", "ARREST")
 
 
 @pytest.mark.parametrize(
@@ -522,3 +527,139 @@ def test_people_taking_part_in_a_protest_is_a_protest_the_detector_missed(
 ) -> None:
     events = _assemble(text, [None], gazetteer, {"Nairobi": "LOC", "Punjab": "LOC"})
     assert [e.event_type for e in events] == ([coded_as] if coded_as else [])
+
+
+def _one_sentence(
+    text: str,
+    event_type: str | None,
+    gazetteer: Gazetteer,
+    *,
+    mode: str | None = None,
+    sub_type: str | None = None,
+    scores: dict[str, float] | None = None,
+) -> list[Event]:
+    from newswire.extractor.types import Sentence
+
+    places = ("Japan", "Assam", "Dhaka", "Lagos", "Lake Victoria", "Kerala", "Gujarat", "Kutch", "Peshawar")
+    analysis = SentenceAnalysis(
+        sentence=Sentence(text=text, start=0, end=len(text)),
+        event_type=event_type,
+        event_score=0.9 if event_type else 0.1,
+        event_scores=scores or {},
+        mode=mode,
+        sub_event_type=sub_type,
+        entities=tuple(
+            EntitySpan("LOC", place, text.index(place), text.index(place) + len(place))
+            for place in places
+            if place in text
+        ),
+    )
+    return assemble_events(
+        [analysis], article_id="ab" * 32, text=text, published_at=PUBLISHED, model=MODEL, gazetteer=gazetteer
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "coded_as"),
+    [
+        ("The death toll rose to 66 on Friday after heavy floods hit parts of Japan.", "NATURAL_DISASTER"),
+        ("A strong earthquake shook Assam on Sunday night and damaged hundreds of buildings.", "NATURAL_DISASTER"),
+        ("A fire broke out at a garment factory in Dhaka on Monday, gutting three floors.", "MAN_MADE_DISASTER"),
+        ("Two patients were hurt after a gas cylinder exploded at a hospital in Lagos.", "MAN_MADE_DISASTER"),
+        ("A ferry capsized on Lake Victoria on Tuesday with 40 passengers on board.", "MAN_MADE_DISASTER"),
+        # Forecast, feared or long past: nothing struck today.
+        ("Heavy rains are expected to hit the coast of Kerala later this week.", None),
+        ("Over the last few years, floods and droughts have hit Gujarat.", None),
+        # Aftermath: the hazard is an adjective of the place, not an occurrence.
+        ("The board will build houses in the earthquake-hit areas of Kutch.", None),
+        # An explosion with a bomb or gunmen is an attack, not an accident: the other rules decide it.
+        ("A bomb exploded at a crowded market in Peshawar, killing 12 people.", None),
+        # A government that collapsed is not a building.
+        ("The coalition government collapsed after 13 days.", None),
+    ],
+)
+def test_a_disaster_that_struck_is_a_disaster_the_detector_missed(
+    text: str, coded_as: str | None, gazetteer: Gazetteer
+) -> None:
+    events = _one_sentence(text, None, gazetteer)
+    assert [(e.event_type, e.sub_event_type) for e in events] == ([("DISASTER", coded_as)] if coded_as else [])
+
+
+def test_a_disaster_the_model_found_keeps_the_models_reading(gazetteer: Gazetteer) -> None:
+    text = "Rebels shelled the town after the floods hit it on Monday, killing 4 people."
+    events = _one_sentence(text, "ASSAULT", gazetteer, sub_type="ART_MISS_ATTACK")
+    assert [(e.event_type, e.sub_event_type) for e in events] == [("ASSAULT", "ART_MISS_ATTACK")]
+
+
+@pytest.mark.parametrize(
+    ("text", "scores", "sub_type", "coded_as"),
+    [
+        # The type head read "police" as violence; nothing in the words is.
+        (
+            "Senior police and district officials are camping in Ayodhya on Monday.",
+            {"ASSAULT": 0.6, "MOBILIZE": 0.3, "CONSULT": 0.1},
+            "MOB_VIOL",
+            ("MOBILIZE", None),
+        ),
+        # A sub-type that fits the next type is kept.
+        (
+            "Pakistani forces have taken at least five people from their homes in Balochistan.",
+            {"ASSAULT": 0.6, "COERCE": 0.3},
+            "ABDUCT_DISSAP",
+            ("COERCE", "ABDUCT_DISSAP"),
+        ),
+        # An arrest told is a coercion, an accident a disaster.
+        (
+            "The police picked up two men from a hotel in Kolkata on Tuesday.",
+            {"ASSAULT": 0.6, "MOBILIZE": 0.3},
+            "ATTACK",
+            ("COERCE", None),
+        ),
+        # A word of violence keeps the assault.
+        (
+            "Police fired tear gas at the crowd in Ayodhya on Monday.",
+            {"ASSAULT": 0.6, "MOBILIZE": 0.3},
+            "FORCE_AGAINST_PROTEST",
+            ("ASSAULT", "FORCE_AGAINST_PROTEST"),
+        ),
+    ],
+)
+def test_an_assault_without_a_word_of_violence_takes_the_next_type(
+    text: str, scores: dict[str, float], sub_type: str, coded_as: tuple[str, str | None], gazetteer: Gazetteer
+) -> None:
+    events = _one_sentence(text, "ASSAULT", gazetteer, sub_type=sub_type, scores=scores)
+    assert [(e.event_type, e.sub_event_type) for e in events] == [coded_as]
+
+
+@pytest.mark.parametrize(
+    ("text", "mode"),
+    [
+        ("The east zone police arrested a couple for stealing jewellery on Monday.", "ARREST"),
+        ("He was picked up from his residence in south Delhi on Tuesday.", "ARREST"),
+        ("The three were remanded to police custody till March 16.", "ARREST"),
+        # Denied, sought or threatened: no one was taken.
+        ("Police were present for two hours but no arrests have been made.", "SEIZE"),
+        ("The police have yet to arrest the men who looted the shops.", "SEIZE"),
+        ("Officials threatened to arrest anyone who defied the curfew.", "SEIZE"),
+    ],
+)
+def test_a_coercion_that_tells_of_people_taken_is_an_arrest(text: str, mode: str, gazetteer: Gazetteer) -> None:
+    events = _one_sentence(text, "COERCE", gazetteer, mode="SEIZE")
+    assert [e.mode for e in events] == [mode]
+
+
+@pytest.mark.parametrize(
+    ("text", "coded_as"),
+    [
+        ("He was picked up from his residence in south Delhi under preventive sections.", ("COERCE", "ARREST")),
+        ("Activists are being detained in Lucknow while the VHP leader is allowed to travel.", ("COERCE", "ARREST")),
+        # A fear, not an arrest; an arrest sought is none.
+        ("The state BJP apprehended cross-voting in the Lucknow poll.", None),
+        ("The opposition demanded that the police arrest the MLA in Lucknow.", None),
+    ],
+)
+def test_an_arrest_told_in_passing_is_a_coercion_the_detector_missed(
+    text: str, coded_as: tuple[str, str] | None, gazetteer: Gazetteer
+) -> None:
+    events = _one_sentence(text, None, gazetteer)
+    assert [(e.event_type, e.mode) for e in events] == ([coded_as] if coded_as else [])

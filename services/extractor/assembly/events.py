@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from ...common.models import EVENT_TYPES, Actor, ActorKind, Counts, Event, Evidence, Location, ModelInfo
+from ..heads import SUBTYPE_COMPATIBILITY
 from ..types import SentenceAnalysis
 from .actors import assign_roles, canonical_name, find_actor_mentions, implied_state_actor, same_actor
 from .assistance import AID, gives_aid
@@ -24,7 +25,8 @@ from .background import is_background
 from .concessions import concession_type
 from .counts import CountMention, counts_from_mentions, find_count_mentions, find_participants, group_by_verb
 from .dates import publication_default, resolve_date
-from .evidence import backed_mode_and_subtype
+from .disasters import DISASTER, reported_disaster
+from .evidence import ARREST, backed_mode_and_subtype, reports_arrest, reports_violence
 from .geo import (
     CountryContext,
     Dateline,
@@ -75,6 +77,55 @@ _VICTIM_ACTOR_KIND: dict[str, ActorKind] = {
     "deserters": "rebels", "army deserters": "rebels", "defectors": "rebels", "rebels": "rebels",
     "fighters": "rebels", "militants": "rebels", "protesters": "protesters",
 }  # fmt: skip
+
+
+_ASSAULT = "ASSAULT"
+_COERCE = "COERCE"
+
+
+def _as_the_words_tell(analysis: SentenceAnalysis, sentence_text: str, min_score: float) -> SentenceAnalysis:
+    """The analysis with what the sentence says plainly put above the heads' guesses.
+
+    The detector and type head learnt occurrences from political reporting of violence and arrests: aid
+    given, peaceful marches, disasters and arrests told in passing often come out as no event, and an
+    assault is read into any sentence about the police.
+    """
+
+    def promoted(event_type: str, sub_type: str | None = None, mode: str | None = None) -> SentenceAnalysis:
+        score = max(analysis.event_score, min_score)
+        return replace(analysis, event_type=event_type, event_score=score, sub_event_type=sub_type, mode=mode)
+
+    uncoded = analysis.event_type in _UNCODED
+    if analysis.event_type in _AID_MISREAD_AS and gives_aid(sentence_text):
+        analysis = promoted(AID)
+    elif uncoded and reports_protest(sentence_text):
+        analysis = promoted(PROTEST)
+    elif uncoded and (disaster := reported_disaster(sentence_text)) is not None:
+        analysis = promoted(DISASTER, sub_type=disaster)
+    elif uncoded and reports_arrest(sentence_text):
+        analysis = promoted(_COERCE, mode=ARREST)
+    elif analysis.event_type == _ASSAULT and not reports_violence(sentence_text):
+        analysis = _without_unbacked_assault(analysis, sentence_text)
+    if analysis.event_type == _COERCE and analysis.mode != ARREST and reports_arrest(sentence_text):
+        analysis = replace(analysis, mode=ARREST)
+    return analysis
+
+
+def _without_unbacked_assault(analysis: SentenceAnalysis, sentence_text: str) -> SentenceAnalysis:
+    """An ASSAULT with no word of violence behind it, re-typed: an arrest told is a coercion, an
+    accident a disaster; otherwise the type head's next choice, keeping only a sub-type that fits it."""
+    disaster = reported_disaster(sentence_text)
+    if disaster is not None:
+        return replace(analysis, event_type=DISASTER, sub_event_type=disaster, mode=None)
+    if reports_arrest(sentence_text):
+        kind = _COERCE
+    else:
+        others = {k: v for k, v in analysis.event_scores.items() if k in EVENT_TYPES and k != _ASSAULT}
+        if not others:
+            return analysis
+        kind = max(others, key=lambda k: others[k])
+    sub_type = analysis.sub_event_type if analysis.sub_event_type in SUBTYPE_COMPATIBILITY.get(kind, ()) else None
+    return replace(analysis, event_type=kind, sub_event_type=sub_type, mode=None)
 
 
 def event_id(article_id: str, start: int, end: int) -> str:
@@ -205,18 +256,7 @@ def assemble_events(
     known_sources: list[str] = []
     for index, (analysis, sentence_text) in enumerate(zip(analyses, normalised, strict=True)):
         known_sources.extend(e.text for e in analysis.entities if e.label == "ORG")
-        if analysis.event_type in _AID_MISREAD_AS and gives_aid(sentence_text):
-            # The detector and type head rarely saw aid given; the words say it plainly.
-            analysis = replace(
-                analysis,
-                event_type=AID,
-                event_score=max(analysis.event_score, min_score),
-                sub_event_type=None,
-                mode=None,
-            )
-        elif analysis.event_type in _UNCODED and reports_protest(sentence_text):
-            # Peaceful marches are what the detector misses most; people taking part is an occurrence.
-            analysis = replace(analysis, event_type=PROTEST, event_score=max(analysis.event_score, min_score))
+        analysis = _as_the_words_tell(analysis, sentence_text, min_score)
         if analysis.event_type not in EVENT_TYPES or analysis.event_score < min_score:
             continue
         if is_boilerplate(sentence_text, bool(analysis.entities)):
