@@ -115,9 +115,10 @@ def find_dates(text: str, published: date | None = None, *, future: bool | None 
 
 
 # "a year ago" after a quarter has been named means that quarter a year before: earnings copy compares
-# "third-quarter profit rose to $5 million from $3 million a year earlier".
+# "third-quarter profit rose to $5 million from $3 million a year earlier". "Last year" names the year
+# itself more often, even there (TimeBank+AQUAINT date value 0.877 -> 0.879 with it left out).
 _YEAR_AGO = re.compile(
-    r"(?i:\b(?:a\s+year\s+(?:ago|earlier|before)|last\s+year(?:'s)?|year-(?:earlier|ago)|the\s+previous\s+year|"
+    r"(?i:\b(?:a\s+year\s+(?:ago|earlier|before)|year-(?:earlier|ago)|the\s+previous\s+year|"
     r"the\s+prior\s+year)\b)"
 )
 _QUARTER_VALUE = re.compile(r"^(\d{4})-([QH])(\d)$")

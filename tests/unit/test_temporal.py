@@ -78,6 +78,8 @@ def test_a_day_and_month_without_a_year_is_the_nearest_one() -> None:
 def test_a_year_ago_after_a_quarter_is_that_quarter_a_year_before() -> None:
     text = "Third-quarter profit rose to $5 million from $3 million a year earlier."
     assert values(text, date(1989, 10, 30)) == [("Third-quarter", "1989-Q3"), ("a year earlier", "1988-Q3")]
+    text = "Third-quarter profit rose to $5 million. Last year the company lost $2 million."
+    assert values(text, date(1989, 10, 30)) == [("Third-quarter", "1989-Q3"), ("Last year", "1988")]
 
 
 def test_numbers_that_only_look_like_years_are_not_dates() -> None:
