@@ -56,9 +56,14 @@ _VIOLENCE = re.compile(
 )
 
 
+def _not_denied(match: re.Match[str], text: str) -> bool:
+    """Whether no denial, demand, order, modal or infinitive comes just before a taking word."""
+    return _TAKING_DENIED.search(text, 0, match.start()) is None
+
+
 def reports_arrest(text: str) -> bool:
     """Whether `text` tells of people taken into custody (not an arrest denied, sought or threatened)."""
-    return any(_TAKING_DENIED.search(text, 0, match.start()) is None for match in _REPORTED_TAKING.finditer(text))
+    return any(_not_denied(match, text) for match in _REPORTED_TAKING.finditer(text))
 
 
 def reports_violence(text: str) -> bool:
@@ -70,8 +75,7 @@ def supported_arrest(text: str) -> bool:
     """Whether `text` says someone was taken into custody: not "no arrests have been made", "an arrest
     warrant", "we will effect preventive arrests" or "expect officials to arrest him"."""
     return any(
-        _TAKING_DENIED.search(text, 0, match.start()) is None and _WARRANT_AFTER.match(text, match.end()) is None
-        for match in _TAKEN.finditer(text)
+        _not_denied(match, text) and _WARRANT_AFTER.match(text, match.end()) is None for match in _TAKEN.finditer(text)
     )
 
 
