@@ -192,7 +192,7 @@ class SentenceAnalyzer:
             best_type = max(type_scores, key=lambda label: type_scores[label])
             event_types.append(best_type if float(event_probability[row]) >= self.event_threshold else None)
             type_scores_per_row.append(type_scores)
-        sub_types = self._sub_types(event_types, type_scores_per_row, features, encoded)
+        sub_types, sub_type_scores = self._sub_types(event_types, type_scores_per_row, features, encoded)
         out: list[SentenceAnalysis] = []
         for row, sentence in enumerate(batch):
             event_type = event_types[row]
@@ -208,6 +208,7 @@ class SentenceAnalyzer:
                     mode=mode,
                     sub_event_type=sub_types.get(row),
                     entities=self._entities(sentence.text, encoded, row),
+                    sub_type_scores=sub_type_scores.get(row, {}),
                 )
             )
         return out
@@ -234,13 +235,14 @@ class SentenceAnalyzer:
         type_scores: Sequence[dict[str, float]],
         features: np.ndarray,
         encoded: EncodedBatch,
-    ) -> dict[int, str]:
+    ) -> tuple[dict[int, str], dict[int, dict[str, float]]]:
         """Sub-types for the event rows (the fine-tuned head only runs on those), reconciled with the
-        type: `event_types` is updated in place where a confident sub-type picks a plausible type."""
+        type, and the head's distribution for each: `event_types` is updated in place where a confident
+        sub-type picks a plausible type."""
         head = self.subtype_head
         rows = [row for row, kind in enumerate(event_types) if kind is not None and _may_have_subtype(type_scores[row])]
         if head is None or not rows:
-            return {}
+            return {}, {}
         if isinstance(head, TransformerHead):
             mask = encoded.attention_mask[rows]
             width = int(mask.sum(axis=1).max())
@@ -249,14 +251,16 @@ class SentenceAnalyzer:
             probs = head.predict_proba(features[rows])
         min_confidence = float(head.meta.get("min_confidence", SUBTYPE_MIN_CONFIDENCE))
         found: dict[int, str] = {}
+        scores: dict[int, dict[str, float]] = {}
         for position, row in enumerate(rows):
             kind, sub_type = reconcile_type_and_subtype(
                 str(event_types[row]), type_scores[row], head.labels, probs[position], min_confidence
             )
             event_types[row] = kind
+            scores[row] = {label: round(float(p), 4) for label, p in zip(head.labels, probs[position], strict=True)}
             if sub_type is not None:
                 found[row] = sub_type
-        return found
+        return found, scores
 
     def _mode_for(self, event_type: str, probs: np.ndarray) -> str | None:
         """Modes are per type in PLOVER: choose only among the predicted type's own modes."""

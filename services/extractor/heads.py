@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -418,6 +418,16 @@ def compatible_subtype(
     if score < min_confidence or score < min_share_of_top * top:
         return None, score
     return labels[best], score
+
+
+def subtype_from_scores(event_type: str | None, scores: Mapping[str, float]) -> str | None:
+    """`compatible_subtype` over a stored distribution (label -> probability): the sub-type to report
+    once assembly has settled on a type other than the one the analyzer chose it for."""
+    if not scores:
+        return None
+    labels = list(scores)
+    sub_type, _ = compatible_subtype(event_type, labels, np.array([scores[label] for label in labels]))
+    return sub_type
 
 
 # When the sub-type head is sure of a sub-type that the predicted type does not allow, and the type head

@@ -40,3 +40,6 @@ class SentenceAnalysis:
     mode: str | None = None
     sub_event_type: str | None = None  # ACLED-style sub-type
     entities: tuple[EntitySpan, ...] = ()
+    # The sub-type head's distribution where it ran: when the words change the type in assembly, the
+    # sub-type is read again for the new type instead of being dropped.
+    sub_type_scores: dict[str, float] = field(default_factory=dict)

@@ -537,6 +537,7 @@ def _one_sentence(
     mode: str | None = None,
     sub_type: str | None = None,
     scores: dict[str, float] | None = None,
+    sub_type_scores: dict[str, float] | None = None,
 ) -> list[Event]:
     from newswire.extractor.types import Sentence
 
@@ -553,6 +554,7 @@ def _one_sentence(
             for place in places
             if place in text
         ),
+        sub_type_scores=sub_type_scores or {},
     )
     return assemble_events(
         [analysis], article_id="ab" * 32, text=text, published_at=PUBLISHED, model=MODEL, gazetteer=gazetteer
@@ -608,12 +610,12 @@ def test_a_disaster_the_model_found_keeps_the_models_reading(gazetteer: Gazettee
             "ABDUCT_DISSAP",
             ("COERCE", "ABDUCT_DISSAP"),
         ),
-        # An arrest told is a coercion, an accident a disaster.
+        # An arrest told is a coercion, and its sub-type is the arrest; an accident is a disaster.
         (
             "The police picked up two men from a hotel in Kolkata on Tuesday.",
             {"ASSAULT": 0.6, "MOBILIZE": 0.3},
             "ATTACK",
-            ("COERCE", None),
+            ("COERCE", "ARREST"),
         ),
         # A word of violence keeps the assault.
         (
@@ -663,3 +665,91 @@ def test_an_arrest_told_in_passing_is_a_coercion_the_detector_missed(
 ) -> None:
     events = _one_sentence(text, None, gazetteer)
     assert [(e.event_type, e.mode) for e in events] == ([coded_as] if coded_as else [])
+    # An arrest is also the ACLED-style sub-type: the head, which never ran on the sentence, left it open.
+    assert all(e.sub_event_type == "ARREST" for e in events)
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "coded_as"),
+    [
+        (
+            "Iraqi security forces on Wednesday freed several villages from Islamic State militants near Kirkuk.",
+            "RETREAT",
+            ("ASSAULT", "GOV_REGAINS_TERIT"),
+        ),
+        (
+            "Yemeni officials say forces loyal to the country's government have wrested control of a military "
+            "camp from a separatist militia outside Aden.",
+            "MOBILIZE",
+            ("ASSAULT", "GOV_REGAINS_TERIT"),
+        ),
+        (
+            "An army spokesman said today that Mai Mai rebels have taken over four localities in Beni territory.",
+            None,
+            ("ASSAULT", "NON_STATE_ACTOR_OVERTAKES_TER"),
+        ),
+        # The subject took it, not the group named on the way; the side it was taken from tells the rest.
+        (
+            "Afghan security forces in a crackdown on Taliban militants recaptured Kohistanat district on Monday.",
+            "MOBILIZE",
+            ("ASSAULT", "GOV_REGAINS_TERIT"),
+        ),
+        ("The town of Saraqib was recaptured from government forces on Thursday.", None, None),
+        (
+            "Opposition fighters retook the town of Saraqib from government forces on Thursday.",
+            "MOBILIZE",
+            ("ASSAULT", "NON_STATE_ACTOR_OVERTAKES_TER"),
+        ),
+        # Not territory, not this report's occurrence, or not taken yet.
+        ("Police took control of the situation in Kirkuk after the clash.", "MOBILIZE", ("MOBILIZE", None)),
+        ("He took over as the new governor of Kirkuk on Monday.", None, None),
+        ("The group, which seized the city of Mosul in 2014, still holds villages nearby.", None, None),
+        ("The rebels will try to retake the town of Saraqib next week.", None, None),
+    ],
+)
+def test_a_place_taken_in_fighting_is_fighting_over_territory(
+    text: str, event_type: str | None, coded_as: tuple[str, str | None] | None, gazetteer: Gazetteer
+) -> None:
+    events = _one_sentence(text, event_type, gazetteer, scores={"MOBILIZE": 0.5, "ASSAULT": 0.3})
+    assert [(e.event_type, e.sub_event_type) for e in events] == ([coded_as] if coded_as else [])
+
+
+def test_a_sub_type_the_head_found_is_not_overruled_by_the_territory_words(gazetteer: Gazetteer) -> None:
+    text = "Russian air strikes targeted rebel-held areas as government forces retook the town of Saraqib."
+    events = _one_sentence(text, "ASSAULT", gazetteer, sub_type="AIR_STRIKE")
+    assert [(e.event_type, e.sub_event_type) for e in events] == [("ASSAULT", "AIR_STRIKE")]
+
+
+def test_the_sub_type_is_read_again_when_the_words_change_the_type(gazetteer: Gazetteer) -> None:
+    # The type head read the unit's defection as an assault (no word of violence); its next choice is a
+    # mobilisation, and the sub-type head's best reading that fits one is the change of allegiance.
+    text = "Over 40 SDF members changed sides in Raqqa on Monday and joined the government side."
+    distribution = {"MOB_VIOL": 0.45, "CHANGE_TO_GROUP_ACT": 0.3, "ARMED_CLASH": 0.25}
+    events = _one_sentence(
+        text,
+        "ASSAULT",
+        gazetteer,
+        sub_type="MOB_VIOL",
+        scores={"ASSAULT": 0.5, "MOBILIZE": 0.4},
+        sub_type_scores=distribution,
+    )
+    assert [(e.event_type, e.sub_event_type) for e in events] == [("MOBILIZE", "CHANGE_TO_GROUP_ACT")]
+    # Without the distribution there is nothing to read: the sub-type stays open.
+    events = _one_sentence(text, "ASSAULT", gazetteer, sub_type="MOB_VIOL", scores={"ASSAULT": 0.5, "MOBILIZE": 0.4})
+    assert [(e.event_type, e.sub_event_type) for e in events] == [("MOBILIZE", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        ("Thousands of students marched through Nairobi on Friday to demand lower fees.", "PEACE_PROTEST"),
+        # Violence or arrests: the head's choice among the violent kinds, or none, but never peaceful.
+        ("Police fired tear gas at students who marched through Nairobi on Friday.", None),
+        ("Thousands of students marched through Nairobi on Friday and 40 were arrested.", None),
+    ],
+)
+def test_a_protest_with_no_word_of_violence_is_a_peaceful_protest(
+    text: str, sub_type: str | None, gazetteer: Gazetteer
+) -> None:
+    events = _one_sentence(text, "PROTEST", gazetteer, scores={"PROTEST": 0.9})
+    assert [e.sub_event_type for e in events if e.event_type == "PROTEST"] == [sub_type]

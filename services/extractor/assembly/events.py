@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from ...common.models import EVENT_TYPES, Actor, ActorKind, Counts, Event, Evidence, Location, ModelInfo
-from ..heads import SUBTYPE_COMPATIBILITY
+from ..heads import SUBTYPE_COMPATIBILITY, subtype_from_scores
 from ..types import SentenceAnalysis
 from .actors import assign_roles, canonical_name, find_actor_mentions, implied_state_actor, same_actor
 from .assistance import AID, gives_aid
@@ -42,7 +42,8 @@ from .geo import (
     to_location,
 )
 from .merge import DraftEvent, fold_occurrences, merge_drafts
-from .protests import PROTEST, reports_protest
+from .protests import PEACE_PROTEST, PROTEST, reports_protest
+from .territory import reported_territory_change
 
 DEFAULT_MIN_SCORE = 0.5
 
@@ -68,6 +69,11 @@ NATURAL_DISASTER = "NATURAL_DISASTER"
 # deployment, a coercion or mere talk. An ASSAULT that mentions supplies stays an ASSAULT.
 _AID_MISREAD_AS = frozenset({None, "NONE", "MOBILIZE", "COERCE", "AGREE", "SUPPORT", "CONSULT"})
 _UNCODED = frozenset({None, "NONE"})
+# What a place taken in fighting comes out as before `reported_territory_change` reads it: a deployment,
+# a release or a coercion, an ASSAULT with no sub-type, or nothing. Verbal types stay ("accused the
+# rebels of seizing the town" reports the accusation), and so does a sub-type the head found: an air
+# strike on rebel-held areas or a clash that also took positions is the strike or the clash.
+_TERRITORY_MISREAD_AS = frozenset({None, "NONE", "MOBILIZE", "RETREAT", "COERCE", "ASSAULT"})
 _CLASH = re.compile(r"\b(?:clash(?:es|ed)?|fighting|battles?|firefights?|gun\s*battles?)\b", re.IGNORECASE)
 _VICTIM_ACTOR_KIND: dict[str, ActorKind] = {
     "civilians": "civilians", "people": "civilians", "children": "civilians", "women": "civilians",
@@ -87,17 +93,24 @@ def _as_the_words_tell(analysis: SentenceAnalysis, sentence_text: str, min_score
     """The analysis with what the sentence says plainly put above the heads' guesses.
 
     The detector and type head learnt occurrences from political reporting of violence and arrests: aid
-    given, peaceful marches, disasters and arrests told in passing often come out as no event, and an
-    assault is read into any sentence about the police.
+    given, peaceful marches, disasters, places taken and arrests told in passing often come out as no
+    event or as another type, and an assault is read into any sentence about the police.
     """
 
     def promoted(event_type: str, sub_type: str | None = None, mode: str | None = None) -> SentenceAnalysis:
         score = max(analysis.event_score, min_score)
+        sub_type = sub_type or subtype_from_scores(event_type, analysis.sub_type_scores)
         return replace(analysis, event_type=event_type, event_score=score, sub_event_type=sub_type, mode=mode)
 
     uncoded = analysis.event_type in _UNCODED
     if analysis.event_type in _AID_MISREAD_AS and gives_aid(sentence_text):
         analysis = promoted(AID)
+    elif (
+        analysis.event_type in _TERRITORY_MISREAD_AS
+        and analysis.sub_event_type is None
+        and (taken := reported_territory_change(sentence_text))
+    ):
+        analysis = promoted(_ASSAULT, sub_type=taken)
     elif uncoded and reports_protest(sentence_text):
         analysis = promoted(PROTEST)
     elif uncoded and (disaster := reported_disaster(sentence_text)) is not None:
@@ -108,12 +121,24 @@ def _as_the_words_tell(analysis: SentenceAnalysis, sentence_text: str, min_score
         analysis = _without_unbacked_assault(analysis, sentence_text)
     if analysis.event_type == _COERCE and analysis.mode != ARREST and reports_arrest(sentence_text):
         analysis = replace(analysis, mode=ARREST)
+    if analysis.sub_event_type is None:
+        analysis = replace(analysis, sub_event_type=_plain_subtype(analysis, sentence_text))
     return analysis
+
+
+def _plain_subtype(analysis: SentenceAnalysis, sentence_text: str) -> str | None:
+    """The sub-type an analyst gives an event whose sub-type the head left open: an arrest is an ARREST,
+    and a protest with no word of violence or arrests is peaceful, as ACLED codes one by default."""
+    if analysis.event_type == _COERCE and analysis.mode == ARREST:
+        return ARREST
+    if analysis.event_type == PROTEST and not reports_violence(sentence_text) and not reports_arrest(sentence_text):
+        return PEACE_PROTEST
+    return None
 
 
 def _without_unbacked_assault(analysis: SentenceAnalysis, sentence_text: str) -> SentenceAnalysis:
     """An ASSAULT with no word of violence behind it, re-typed: an arrest told is a coercion, an
-    accident a disaster; otherwise the type head's next choice, keeping only a sub-type that fits it."""
+    accident a disaster; otherwise the type head's next choice, with the sub-type read again for it."""
     disaster = reported_disaster(sentence_text)
     if disaster is not None:
         return replace(analysis, event_type=DISASTER, sub_event_type=disaster, mode=None)
@@ -124,7 +149,11 @@ def _without_unbacked_assault(analysis: SentenceAnalysis, sentence_text: str) ->
         if not others:
             return analysis
         kind = max(others, key=lambda k: others[k])
-    sub_type = analysis.sub_event_type if analysis.sub_event_type in SUBTYPE_COMPATIBILITY.get(kind, ()) else None
+    sub_type = (
+        analysis.sub_event_type
+        if analysis.sub_event_type in SUBTYPE_COMPATIBILITY.get(kind, ())
+        else subtype_from_scores(kind, analysis.sub_type_scores)
+    )
     return replace(analysis, event_type=kind, sub_event_type=sub_type, mode=None)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 PROTEST = "PROTEST"
+PEACE_PROTEST = "PEACE_PROTEST"
 
 _CROWD = (
     r"(?:protesters|protestors|demonstrators|marchers|activists|students|workers|farmers|teachers|nurses|"
