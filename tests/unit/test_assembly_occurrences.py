@@ -753,3 +753,29 @@ def test_a_protest_with_no_word_of_violence_is_a_peaceful_protest(
 ) -> None:
     events = _one_sentence(text, "PROTEST", gazetteer, scores={"PROTEST": 0.9})
     assert [e.sub_event_type for e in events if e.event_type == "PROTEST"] == [sub_type]
+
+
+@pytest.mark.parametrize(
+    ("text", "coded_as"),
+    [
+        (
+            "A company of the Rapid Action Force has been rushed to Kolar town after the clashes.",
+            ("MOBILIZE", "POLICE"),
+        ),
+        ("Two columns of the army were called in at Vadodara on Sunday.", ("MOBILIZE", "TROOPS")),
+        ("Ankaleshwar and Balasinor in Gujarat were also placed under curfew.", ("COERCE", "CURFEW")),
+        ("Indefinite curfew was clamped in Godhra after the clashes.", ("COERCE", "CURFEW")),
+        ("At least 1,740 activists have been prevented from proceeding towards Ayodhya.", ("COERCE", "RESTRICT")),
+        # Demanded, planned, lifted or denied: no measure was taken.
+        ("The opposition demanded that the army be deployed in Ahmedabad.", None),
+        ("Arrangements for stopping kar sevaks are to be made at stations on the border of Gujarat.", None),
+        ("The curfew was lifted in Godhra on Monday.", None),
+        ("There were no army columns in or around Ahmedabad for immediate deployment.", None),
+        ("The company posted record profits in Gujarat this year.", None),
+    ],
+)
+def test_a_security_measure_taken_is_an_event_the_detector_missed(
+    text: str, coded_as: tuple[str, str] | None, gazetteer: Gazetteer
+) -> None:
+    events = _one_sentence(text, None, gazetteer)
+    assert [(e.event_type, e.mode) for e in events] == ([coded_as] if coded_as else [])

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ...common.models import Actor, ActorKind
 from ..types import EntitySpan
 from .geo import DEMONYMS, Gazetteer
+from .security import reported_security_measure
 
 # Keyword phrases, most specific first; the phrase may be preceded by a demonym ("Syrian troops").
 _KEYWORDS: list[tuple[str, ActorKind]] = [
@@ -433,23 +434,23 @@ def _subject(before: Sequence[ActorMention]) -> Actor:
 
 
 # Coercion whose agent goes unnamed because only the state does it: "the arrests were made", "over 30
-# activists were taken into custody", "a curfew was imposed", "they arrested him". ACLED codes these as
-# the authorities' acts; without an actor the event would be dropped as having nobody in it.
+# activists were taken into custody", "they arrested him"; curfews and deployments are read by
+# `security.reported_security_measure`. ACLED codes these as the authorities' acts; without an actor the
+# event would be dropped as having nobody in it.
 _STATE_COERCION = re.compile(
     r"\b(?:(?:was|were|been|being|be)\s+(?:\w+ly\s+)?(?:arrested|detained|nabbed|rounded\s+up|picked\s+up|"
     r"taken\s+into\s+(?:\w+\s+)?custody|remanded|booked|jailed|imprisoned|deported|expelled|held\s+in\s+custody|"
     r"seized|confiscated|impounded|intercepted)|"
     r"arrests?\s+(?:were|was|have\s+been|had\s+been|has\s+been)\s+made|"
-    r"(?:curfew|prohibitory\s+orders?|section\s+144)\b[^.;]{0,60}?\s(?:was|were|has\s+been|had\s+been|have\s+been)\s+"
-    r"(?:imposed|clamped|declared|enforced|extended|promulgated)|"
-    r"(?:brought|placed|put)\s+under\s+curfew|"
     r"(?:arrested|detained)\s+(?:him|her|them))\b",
     re.IGNORECASE,
 )
 
 
 def implied_state_actor(clause: str, event_type: str, country: str | None) -> Actor | None:
-    """The authorities, for a coercion that only the state carries out and whose agent is unnamed."""
-    if event_type != "COERCE" or not _STATE_COERCION.search(clause):
+    """The authorities, for a coercion or a security measure that only the state carries out and whose
+    agent is unnamed ("were detained", "was placed under curfew", "a company of the RAF was rushed in")."""
+    state_act = event_type == "COERCE" and _STATE_COERCION.search(clause) is not None
+    if not state_act and (event_type not in ("COERCE", "MOBILIZE") or reported_security_measure(clause) is None):
         return None
     return Actor(name="authorities", kind="government", country=country)
