@@ -779,3 +779,15 @@ def test_a_security_measure_taken_is_an_event_the_detector_missed(
 ) -> None:
     events = _one_sentence(text, None, gazetteer)
     assert [(e.event_type, e.mode) for e in events] == ([coded_as] if coded_as else [])
+
+
+def test_the_lead_event_is_trusted_above_a_like_one_told_later(gazetteer: Gazetteer) -> None:
+    # News puts the occurrence it reports first; what follows is more often an earlier incident or
+    # background. Two events the models are equally sure of, with the same roles filled: the lead's wins.
+    text = (
+        "Gunmen killed five villagers in Lagos state on Monday.\n"
+        "Gunmen killed three farmers in Lagos state last month, residents said."
+    )
+    lead, later = _assemble(text, ["ASSAULT", "ASSAULT"], gazetteer, {"Lagos": "LOC"})
+    assert lead.evidence[0].start == 0
+    assert lead.confidence > later.confidence

@@ -628,10 +628,20 @@ def _context_place(drafts: Sequence[DraftEvent], main_country: str | None, gazet
     return to_location(country, country.name) if country is not None else None
 
 
+# News tells the occurrence it reports first (GDELT flags events of the lead as root events); what comes
+# after is more often an earlier incident, a reaction or background. An event told after the opening
+# sentence keeps this share of its confidence, so that among like events the lead's comes first.
+# Chosen on the CASE snippets, among 0.5-1.0 (0.8 and below scored higher there; 0.85 discounts less).
+AFTER_LEAD_SHARE = 0.85
+
+
 def _confidence(draft: DraftEvent) -> float:
-    """The model's belief in the type, discounted when assembly could fill few of the event's roles."""
+    """The model's belief in the type, discounted when assembly could fill few of the event's roles and
+    when the event is told after the article's lead."""
     corroboration = min(0.1, 0.05 * (len(draft.evidence) - 1))
     value = draft.model_score * (0.6 + 0.4 * draft.completeness()) + corroboration
+    if draft.sentence_index > 0:
+        value *= AFTER_LEAD_SHARE
     return round(max(0.0, min(1.0, value)), 4)
 
 
