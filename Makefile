@@ -6,7 +6,7 @@ PY := $(BIN)/python
 
 STAMP := $(VENV)/.newswire-installed
 
-.PHONY: install kafka-jars lint typecheck test test-unit test-integration ci up schemas clean
+.PHONY: install kafka-jars lint asyncapi-check typecheck test test-unit test-integration ci up schemas clean
 
 install: $(STAMP)
 
@@ -26,9 +26,19 @@ kafka-jars:
 build/typecheck/newswire:
 	mkdir -p build/typecheck && ln -sfn ../../services build/typecheck/newswire
 
-lint: $(STAMP)
+lint: $(STAMP) asyncapi-check
 	$(BIN)/ruff check services tests benchmarks deploy/install_torch.py
 	$(BIN)/ruff format --check services tests benchmarks deploy/install_torch.py
+
+# The official AsyncAPI parser (npm, pinned by deploy/asyncapi/package-lock.json) checks the topics' document
+# and the schema files it references; install scripts are skipped (the parser needs none).
+ASYNCAPI := deploy/asyncapi
+$(ASYNCAPI)/node_modules/.package-lock.json: $(ASYNCAPI)/package.json $(ASYNCAPI)/package-lock.json
+	cd $(ASYNCAPI) && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+asyncapi-check: $(ASYNCAPI)/node_modules/.package-lock.json
+	node $(ASYNCAPI)/validate.mjs schemas/asyncapi.yaml
 
 typecheck: $(STAMP) build/typecheck/newswire
 	$(BIN)/mypy -p newswire
@@ -52,4 +62,4 @@ up: $(STAMP) kafka-jars
 ci: lint typecheck test
 
 clean:
-	rm -rf build .mypy_cache .ruff_cache .pytest_cache .newswire
+	rm -rf build .mypy_cache .ruff_cache .pytest_cache .newswire $(ASYNCAPI)/node_modules

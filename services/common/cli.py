@@ -522,14 +522,18 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 
 def cmd_schemas(args: argparse.Namespace) -> int:
+    from .asyncapi import document_drift, export_document, write_document
     from .schemas import REPO_SCHEMAS, export_schemas, schema_drift
 
     directory = Path(args.dir) if args.dir else REPO_SCHEMAS
+    if args.action == "export" and args.output:
+        write_document(args.output, ServiceSettings(), directory)
+        return 0
     if args.action == "export":
-        for path in export_schemas(directory):
+        for path in [*export_schemas(directory), export_document(directory)]:
             print(path)
         return 0
-    drift = schema_drift(directory)
+    drift = schema_drift(directory) + document_drift(directory)
     for line in drift:
         print(line)
     return 1 if drift else 0
@@ -587,9 +591,16 @@ def build_parser() -> argparse.ArgumentParser:
     topics = sub.add_parser("topics", help="create the pipeline's topics (idempotent), or list them")
     topics.add_argument("action", choices=("create", "list"))
 
-    schemas = sub.add_parser("schemas", help="export the JSON Schemas from the models, or check for drift")
+    schemas = sub.add_parser(
+        "schemas", help="export the JSON Schemas and the topics' AsyncAPI document, or check them for drift"
+    )
     schemas.add_argument("action", choices=("export", "check"))
     schemas.add_argument("--dir", help="default: the schemas shipped with the package (the checkout's schemas/)")
+    schemas.add_argument(
+        "--output",
+        help="export only the AsyncAPI document, with this environment's topic names, to this file "
+        "(JSON for .json, else YAML; - for standard output)",
+    )
 
     for name, (_, help_text, _) in DELEGATED.items():
         sub.add_parser(name, help=help_text, add_help=False)  # listed in --help; parsed by their own main
