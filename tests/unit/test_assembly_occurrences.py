@@ -791,3 +791,25 @@ def test_the_lead_event_is_trusted_above_a_like_one_told_later(gazetteer: Gazett
     lead, later = _assemble(text, ["ASSAULT", "ASSAULT"], gazetteer, {"Lagos": "LOC"})
     assert lead.evidence[0].start == 0
     assert lead.confidence > later.confidence
+
+
+@pytest.mark.parametrize(
+    ("text", "coded_as"),
+    [
+        ("A 28-year-old woman was gang-raped on a bus in Lagos on Sunday.", ("ASSAULT", "SEX_VIOL")),
+        ("Seven people were murdered by vigilantes in Lagos in a vampire scare.", ("ASSAULT", "MOB_VIOL")),
+        ("A mob chased down and nearly lynched four men in Kerala on Friday.", ("ASSAULT", "MOB_VIOL")),
+        ("Two suicide bombers blew themselves up at a mosque in Peshawar.", ("ASSAULT", "SUIC_BOMB")),
+        ("Black-clad rioters set fire to shops on a street in Dhaka on Monday.", ("ASSAULT", "VIOL_DEMONSTR")),
+        ("Even small kiosks in Kutch were set ablaze by the rampaging crowd.", ("ASSAULT", None)),
+        # Alleged, denied or feared: the detector's silence stands.
+        ("He alleged that the MLA was murdered by party workers in Kerala.", None),
+        ("Officials denied that anyone was lynched in Kerala.", None),
+        ("Residents of Kutch feared they would be set ablaze by the crowd.", None),
+    ],
+)
+def test_violence_told_as_done_is_an_assault_the_detector_missed(
+    text: str, coded_as: tuple[str, str | None] | None, gazetteer: Gazetteer
+) -> None:
+    events = _one_sentence(text, None, gazetteer)
+    assert [(e.event_type, e.sub_event_type) for e in events] == ([coded_as] if coded_as else [])

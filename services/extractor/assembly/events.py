@@ -45,6 +45,7 @@ from .merge import DraftEvent, fold_occurrences, merge_drafts
 from .protests import PEACE_PROTEST, PROTEST, reports_protest
 from .security import reported_security_measure
 from .territory import reported_territory_change
+from .violence import reported_violence, violence_subtype
 
 DEFAULT_MIN_SCORE = 0.5
 
@@ -120,6 +121,8 @@ def _as_the_words_tell(analysis: SentenceAnalysis, sentence_text: str, min_score
         analysis = promoted(_COERCE, mode=ARREST)
     elif uncoded and (measure := reported_security_measure(sentence_text)) is not None:
         analysis = promoted(measure[0], mode=measure[1])
+    elif uncoded and reported_violence(sentence_text):
+        analysis = promoted(_ASSAULT, sub_type=violence_subtype(sentence_text))
     elif analysis.event_type == _ASSAULT and not reports_violence(sentence_text):
         analysis = _without_unbacked_assault(analysis, sentence_text)
     if analysis.event_type == _COERCE and analysis.mode != ARREST and reports_arrest(sentence_text):
