@@ -6,7 +6,7 @@ PY := $(BIN)/python
 
 STAMP := $(VENV)/.newswire-installed
 
-.PHONY: install kafka-jars lint asyncapi-check typecheck test test-unit test-integration ci up schemas clean
+.PHONY: install kafka-jars lint asyncapi-check compose-check typecheck test test-unit test-integration ci up schemas clean
 
 install: $(STAMP)
 
@@ -26,7 +26,7 @@ kafka-jars:
 build/typecheck/newswire:
 	mkdir -p build/typecheck && ln -sfn ../../services build/typecheck/newswire
 
-lint: $(STAMP) asyncapi-check
+lint: $(STAMP) asyncapi-check compose-check
 	$(BIN)/ruff check services tests benchmarks deploy/install_torch.py
 	$(BIN)/ruff format --check services tests benchmarks deploy/install_torch.py
 
@@ -40,14 +40,23 @@ $(ASYNCAPI)/node_modules/.package-lock.json: $(ASYNCAPI)/package.json $(ASYNCAPI
 asyncapi-check: $(ASYNCAPI)/node_modules/.package-lock.json
 	node $(ASYNCAPI)/validate.mjs schemas/asyncapi.yaml
 
+# No Docker engine here: the compose file is loaded by compose-go (the loader behind `docker compose config`),
+# a small Go program under deploy/checks/ pinned by its go.mod and go.sum and built from the Go module proxy.
+GO_CHECKS := build/bin/compose-config
+build/bin/%: deploy/checks/%/main.go deploy/checks/%/go.mod deploy/checks/%/go.sum
+	cd deploy/checks/$* && go build -trimpath -buildvcs=false -o $(CURDIR)/$@ .
+
+compose-check: $(GO_CHECKS)
+	build/bin/compose-config docker-compose.yml >/dev/null
+
 typecheck: $(STAMP) build/typecheck/newswire
 	$(BIN)/mypy -p newswire
 	$(BIN)/mypy tests benchmarks deploy/install_torch.py
 
-test: $(STAMP) kafka-jars
+test: $(STAMP) kafka-jars $(GO_CHECKS)
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/pytest -q
 
-test-unit: $(STAMP)
+test-unit: $(STAMP) $(GO_CHECKS)
 	HF_HUB_OFFLINE=1 $(BIN)/pytest -q tests/unit
 
 test-integration: $(STAMP) kafka-jars
