@@ -95,8 +95,9 @@ def _as_the_words_tell(analysis: SentenceAnalysis, sentence_text: str, min_score
     """The analysis with what the sentence says plainly put above the heads' guesses.
 
     The detector and type head learnt occurrences from political reporting of violence and arrests: aid
-    given, peaceful marches, disasters, places taken and arrests told in passing often come out as no
-    event or as another type, and an assault is read into any sentence about the police.
+    given, peaceful marches, disasters, places taken, arrests and security measures told in passing, and
+    violence by anyone but the police (negatives in the police set) often come out as no event or as
+    another type, and an assault is read into any sentence about the police.
     """
 
     def promoted(event_type: str, sub_type: str | None = None, mode: str | None = None) -> SentenceAnalysis:
