@@ -58,7 +58,9 @@ _NOT_DONE = re.compile(
 )
 
 
-_TROOPS = re.compile(r"\b(?:army|troops|soldiers|jawans|battalions?|columns?|paramilitary|national\s+guard)\b", re.I)
+_TROOPS = re.compile(
+    r"\b(?:army|troops|soldiers|jawans|battalions?|columns?|paramilitary|national\s+guard)\b", re.IGNORECASE
+)
 
 
 def reported_security_measure(text: str) -> tuple[str, str | None] | None:

@@ -15,7 +15,6 @@ import re
 
 GOV_REGAINS_TERRITORY = "GOV_REGAINS_TERIT"
 NON_STATE_TAKES_TERRITORY = "NON_STATE_ACTOR_OVERTAKES_TER"
-TERRITORY_SUBTYPES = frozenset({GOV_REGAINS_TERRITORY, NON_STATE_TAKES_TERRITORY})
 
 _PLACE_NOUN = (
     r"(?:towns?|city|cities|villages?|districts?|provinces?|regions?|areas?|territor(?:y|ies)|bases?|"
@@ -56,7 +55,7 @@ _STATE = re.compile(
 _NON_STATE = re.compile(
     r"\b(?:rebels?|militants?|insurgents?|jihadists?|fighters|militias?|guerrill?as?|extremists?|"
     r"islamic\s+state|isis|isil|is\s+group|daesh|taliban|al-?shabaa?b|boko\s+haram|al-?qaeda|houthis?|"
-    r"opposition|separatists?|mai\s+mai|terrorists?|gunmen)\b",
+    r"opposition|separatists?|terrorists?|gunmen)\b",
     re.IGNORECASE,
 )
 _REPORTED = re.compile(
