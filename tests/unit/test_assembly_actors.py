@@ -74,3 +74,25 @@ def test_reporting_source_is_not_the_actor(gazetteer: Gazetteer) -> None:
     actor, target = _roles(text, "COERCE", gazetteer)
     assert actor is not None and actor.kind == "state_forces"
     assert target is not None and target.kind == "protesters"
+
+
+@pytest.mark.parametrize(
+    ("text", "actor_name", "target_kind"),
+    [
+        # The one force named is what the attack was aimed at, not who made it.
+        (
+            "People resorted to stone-throwing in Amraiwadi and began to launch attacks on the police.",
+            None,
+            "state_forces",
+        ),
+        ("Rioters hurled petrol bombs at security forces in Homs.", "rioters", "state_forces"),
+        # Aimed by the force named first: it stays the actor.
+        ("Security forces fired at army deserters in Homs.", "security forces", "rebels"),
+    ],
+)
+def test_what_an_attack_is_aimed_at_is_its_target(
+    text: str, actor_name: str | None, target_kind: str, gazetteer: Gazetteer
+) -> None:
+    actor, target = _roles(text, "ASSAULT", gazetteer)
+    assert (actor.name if actor else None) == actor_name
+    assert target is not None and target.kind == target_kind

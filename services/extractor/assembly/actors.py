@@ -355,9 +355,11 @@ def assign_roles(
 ) -> tuple[Actor | None, Actor | None]:
     """(actor, target) from the candidates' positions around the trigger and the voice.
 
-    Candidates inside a count's phrase ("27 civilians") are victims: they can be the target, never the
-    actor. The target is never the actor itself under another spelling: the next other party, or none.
+    Candidates inside a count's phrase ("27 civilians") or that an attack is aimed at ("attacks on the
+    police") are victims: they can be the target, never the actor. The target is never the actor itself
+    under another spelling: the next other party, or none.
     """
+    victims = [*victims, *((m.start, m.end) for m in mentions if _AIMED_AT.search(text, max(0, m.start - 40), m.start))]
     actor, target = _assign_roles(text, mentions, event_type, exclude, victims)
     against = _PROTEST_AGAINST.search(text) if event_type == "PROTEST" else None
     if against is not None:
@@ -378,6 +380,13 @@ def assign_roles(
     return actor, target
 
 
+# Whoever an attack, a shot or a stone is aimed at is its target, never its actor: "people began to
+# launch attacks on the police", "the crowd pelted stones at security forces".
+_AIMED_AT = re.compile(
+    r"\b(?:attacks?|attacked|assaults?|fired|firing|shots?|shooting|stones?|bricks?|bombs?|petrol\s+bombs?|"
+    r"missiles?|pelted|hurled|thrown|throwing|threw)\s+(?:\w+\s+){0,2}?(?:on|at|upon|against)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _PROTEST_AGAINST = re.compile(
     r"\b(?:protest(?:ed|ing|s)?|demonstrat(?:e|ed|ing|ion|ions)|rall(?:y|ied|ies|ying)|march(?:ed|es)?)\s+against\b",
     re.IGNORECASE,
