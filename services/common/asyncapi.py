@@ -11,7 +11,7 @@ import json
 import os
 import sys
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -23,7 +23,7 @@ from .kafka import SERVICES, pipeline_topics
 from .models import TOPIC_MODELS
 from .runtime import TRACE_HEADER, VERSION_HEADER
 from .schemas import REPO_SCHEMAS, model_schema, schema_filename
-from .settings import ServiceSettings
+from .settings import ServiceSettings, TopicNames
 
 ASYNCAPI_VERSION = "3.0.0"
 DOCUMENT_FILENAME = "asyncapi.yaml"
@@ -131,20 +131,21 @@ class StateTopic:
 
     channel_id: str
     settings_field: str
+    name_of: Callable[[TopicNames, str], str]  # the settings' own way from the template to the topic name
     message_id: str
     service: str
     key_schema: dict[str, Any]
     description: str
 
     def address(self, settings: ServiceSettings) -> str:
-        template: str = getattr(settings.topics, self.settings_field)
-        return template.format(app_prefix=settings.app_prefix)
+        return self.name_of(settings.topics, settings.app_prefix)
 
 
 STATE_TOPICS: tuple[StateTopic, ...] = (
     StateTopic(
         channel_id="fetcher.feed-state",
         settings_field="feed_state_template",
+        name_of=TopicNames.feed_state,
         message_id="FeedState",
         service="fetcher",
         key_schema={"type": "string", "description": "the feed's name in the feeds file"},
@@ -155,6 +156,7 @@ STATE_TOPICS: tuple[StateTopic, ...] = (
     StateTopic(
         channel_id="cleaner.fingerprints",
         settings_field="fingerprints_template",
+        name_of=TopicNames.fingerprints,
         message_id="FingerprintEntry",
         service="cleaner",
         key_schema={"type": "string", "description": "the article id"},
@@ -185,11 +187,6 @@ def channel_address(contract: Contract, settings: ServiceSettings) -> str:
 
 def message_id(contract: Contract) -> str:
     return TOPIC_MODELS[contract.contract].__name__
-
-
-def group_id(service: str, settings: ServiceSettings) -> str:
-    """Faust's consumer group is its app id."""
-    return f"{settings.app_prefix}-{service}"
 
 
 def older_schema_files(contract: str, directory: Path) -> list[str]:
@@ -293,7 +290,7 @@ def _operation(
         "messages": [{"$ref": f"#/channels/{channel_id}/messages/{message}"}],
     }
     if action == "receive" and grouped:
-        group = {"type": "string", "enum": [group_id(service, settings)]}
+        group = {"type": "string", "enum": [settings.app_id(service)]}
         operation["bindings"] = {"kafka": {"groupId": group, "bindingVersion": KAFKA_BINDING_VERSION}}
     return operation
 

@@ -56,7 +56,7 @@ class ServiceRuntime:
         datadir = settings.data_dir / "faust" / service
         datadir.parent.mkdir(parents=True, exist_ok=True)
         self.app = faust.App(
-            f"{settings.app_prefix}-{service}",
+            settings.app_id(service),
             broker=[f"kafka://{server.strip()}" for server in bootstrap.split(",")],
             value_serializer="raw",
             key_serializer="raw",

@@ -85,6 +85,10 @@ class ServiceSettings(BaseSettings):
         default=120.0, gt=0, description="/healthz fails when a message has been in flight this long"
     )
 
+    def app_id(self, service: str) -> str:
+        """The service's Faust app id, which is also its consumer group."""
+        return f"{self.app_prefix}-{service}"
+
     def bootstrap(self) -> str:
         if not self.kafka.bootstrap_servers:
             raise RuntimeError(
