@@ -6,7 +6,7 @@ PY := $(BIN)/python
 
 STAMP := $(VENV)/.newswire-installed
 
-.PHONY: install kafka-jars lint asyncapi-check compose-check typecheck test test-unit test-integration image-check policy-check ci up schemas clean
+.PHONY: install kafka-jars lint asyncapi-check compose-check typecheck test test-unit test-integration image-check stack-check policy-check ci up schemas clean
 
 install: $(STAMP)
 
@@ -27,8 +27,8 @@ build/typecheck/newswire:
 	mkdir -p build/typecheck && ln -sfn ../../services build/typecheck/newswire
 
 lint: $(STAMP) asyncapi-check compose-check policy-check
-	$(BIN)/ruff check services tests benchmarks deploy/install_torch.py
-	$(BIN)/ruff format --check services tests benchmarks deploy/install_torch.py
+	$(BIN)/ruff check services tests benchmarks deploy/install_torch.py deploy/first_event.py
+	$(BIN)/ruff format --check services tests benchmarks deploy/install_torch.py deploy/first_event.py
 
 # The official AsyncAPI parser (npm, pinned by deploy/asyncapi/package-lock.json) checks the topics' document
 # and the schema files it references; install scripts are skipped (the parser needs none).
@@ -63,7 +63,7 @@ policy-check: $(CHECKOV_VENV)/bin/checkov
 
 typecheck: $(STAMP) build/typecheck/newswire
 	$(BIN)/mypy -p newswire
-	$(BIN)/mypy tests benchmarks deploy/install_torch.py
+	$(BIN)/mypy tests benchmarks deploy/install_torch.py deploy/first_event.py
 
 test: $(STAMP) kafka-jars
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/pytest -q
@@ -79,13 +79,18 @@ test-integration: $(STAMP) kafka-jars
 image-check: $(STAMP) kafka-jars
 	VENV_BIN=$(CURDIR)/$(BIN) bash deploy/image-check.sh
 
+# docker-compose.yml run by podman-compose on that image, with a local Kafka stand-in (deploy/stack-check.sh
+# says what differs from `docker compose up`); skips where the image check did.
+stack-check: image-check
+	VENV_BIN=$(CURDIR)/$(BIN) bash deploy/stack-check.sh
+
 schemas:
 	$(BIN)/newswire schemas export
 
 up: $(STAMP) kafka-jars
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/newswire up --demo
 
-ci: lint typecheck test image-check
+ci: lint typecheck test image-check stack-check
 
 clean:
 	rm -rf build .mypy_cache .ruff_cache .pytest_cache .newswire $(ASYNCAPI)/node_modules

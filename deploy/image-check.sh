@@ -17,8 +17,11 @@ ROOT=$(pwd)
 WORK=${NEWSWIRE_IMAGE_WORK:-$ROOT/build/image}
 VENV_BIN=${VENV_BIN:-$ROOT/.venv/bin}
 BASE=localhost/python:3.11-slim
-IMAGE=localhost/newswire:check
-EXPORT_IMAGE=localhost/newswire-encoder-export:check
+# Tagged per checkout, so that two checkouts on one machine (a CI clone beside a working copy) do not
+# build over each other's image; deploy/stack-check.sh computes the same tag.
+TAG=${NEWSWIRE_CHECK_TAG:-check-$(printf '%s' "$ROOT" | md5sum | cut -c1-8)}
+IMAGE=localhost/newswire:$TAG
+EXPORT_IMAGE=localhost/newswire-encoder-export:$TAG
 MODE=${NEWSWIRE_IMAGE_CHECK:-auto}
 SECONDS=0
 mkdir -p "$WORK"
@@ -131,15 +134,15 @@ podman run "${oneshot[@]}" "${common[@]}" "$IMAGE" topics create
 
 step "serving the demo site from the image on port ${ports[3]}"
 chmod 0777 "$RUN/config"
-containers+=(newswire-check-demo)
-podman run -d --name newswire-check-demo --no-healthcheck "${common[@]}" -v "$RUN/config:/config" "$IMAGE" \
+containers+=("newswire-$TAG-demo")
+podman run -d --name "newswire-$TAG-demo" --no-healthcheck "${common[@]}" -v "$RUN/config:/config" "$IMAGE" \
   demo-site --port "${ports[3]}" --feeds-file /config/feeds.yaml --interval 5 >/dev/null
 for _ in $(seq 60); do [[ -s $RUN/config/feeds.yaml ]] && break; sleep 1; done
 [[ -s $RUN/config/feeds.yaml ]] || { echo "image-check: FAILED: the demo site wrote no feeds file" >&2; exit 1; }
 
 services=(fetcher cleaner extractor)
 for i in 0 1 2; do
-  name=newswire-check-${services[$i]}
+  name=newswire-$TAG-${services[$i]}
   containers+=("$name")
   podman run -d --name "$name" "${common[@]}" -e NEWSWIRE_WEB__PORT="${ports[$i]}" \
     -e NEWSWIRE_FETCHER__FEEDS_FILE=/config/feeds.yaml -e 'NEWSWIRE_FETCHER__POLICY__ALLOW_PRIVATE=["127.0.0.1/32"]' \
@@ -150,12 +153,12 @@ for i in 0 1 2; do
   url=http://127.0.0.1:${ports[$i]}/readyz
   for _ in $(seq 300); do
     curl -fsS -o /dev/null "$url" 2>/dev/null && break
-    state=$(podman inspect --format '{{.State.Running}}' "newswire-check-${services[$i]}")
-    [[ $state == true ]] || { podman logs "newswire-check-${services[$i]}" 2>&1 | tail -30 >&2; exit 1; }
+    state=$(podman inspect --format '{{.State.Running}}' "newswire-$TAG-${services[$i]}")
+    [[ $state == true ]] || { podman logs "newswire-$TAG-${services[$i]}" 2>&1 | tail -30 >&2; exit 1; }
     sleep 1
   done
   curl -fsS -o /dev/null "$url" || { echo "image-check: FAILED: ${services[$i]} never ready at $url" >&2; exit 1; }
-  podman healthcheck run "newswire-check-${services[$i]}" >/dev/null \
+  podman healthcheck run "newswire-$TAG-${services[$i]}" >/dev/null \
     || { echo "image-check: FAILED: the image's HEALTHCHECK fails for ${services[$i]}" >&2; exit 1; }
   step "${services[$i]} ready ($url) and healthy (the image's HEALTHCHECK)"
 done
@@ -163,10 +166,5 @@ done
 step "waiting for the demo article's events on the events topic"
 podman run "${oneshot[@]}" "${common[@]}" "$IMAGE" tail events --from-beginning --max 1 --idle-timeout 240 >"$RUN/events.jsonl"
 [[ -s $RUN/events.jsonl ]] || { echo "image-check: FAILED: no event within 240 s" >&2; exit 1; }
-"$VENV_BIN/python" - "$RUN/events.jsonl" <<'EOF'
-import sys, orjson
-event = orjson.loads(open(sys.argv[1], "rb").readline())
-assert event["event_type"] and event["evidence"], event
-print(f"image-check: event {event['event_type']}: {event['evidence'][0]['sentence'][:100]!r}")
-EOF
+"$VENV_BIN/python" deploy/first_event.py image-check "$RUN/events.jsonl"
 step "passed: image $IMAGE, $((size / 1000000)) MB"

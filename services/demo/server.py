@@ -173,11 +173,14 @@ class DemoSite:
     """The demo news site served from a background thread on 127.0.0.1.
 
     ``port=0`` picks a free port. Use as a context manager, or call ``start()`` and ``stop()``.
+    ``public_url`` is the address the site's links and feed carry when readers reach it by another name
+    than the one it binds (a container named ``demo`` on a compose network); by default, the bound one.
     """
 
-    def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
+    def __init__(self, port: int = 0, host: str = "127.0.0.1", public_url: str | None = None) -> None:
         self._host = host
         self._port = port
+        self._public_url = public_url.rstrip("/") if public_url else None
         self._server: _SiteServer | None = None
         self._thread: threading.Thread | None = None
         self._base_url: str | None = None
@@ -211,7 +214,7 @@ class DemoSite:
             return self.base_url
         server = _SiteServer((self._host, self._port), _Handler)
         host, port = server.server_address[:2]
-        base_url = f"http://{host!s}:{port}"
+        base_url = self._public_url or f"http://{host!s}:{port}"
         server.pages = _render_site(base_url)
         started = self._started_at()
         server.last_modified = format_datetime(started, usegmt=True)
@@ -274,12 +277,16 @@ def demo_feeds_yaml(base_url: str, interval: int = 5) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """``newswire demo-site``: serve the demo site until Ctrl-C."""
     parser = argparse.ArgumentParser(prog="newswire demo-site", description=__doc__)
-    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument(
+        "--public-url", help="the site's address as its readers reach it, for its links (default: where it listens)"
+    )
     parser.add_argument("--feeds-file", help="also write a feeds YAML pointing at the demo feed here")
     parser.add_argument("--interval", type=int, default=5, help="poll interval in the feeds file, seconds")
     args = parser.parse_args(argv)
 
-    site = DemoSite(port=args.port)
+    site = DemoSite(port=args.port, host=args.host, public_url=args.public_url)
     base_url = site.start()
     try:
         if args.feeds_file:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 import yaml
 
-from newswire.demo.server import DemoSite, demo_feeds_yaml
+from newswire.demo.server import FEED_PATH, DemoSite, demo_feeds_yaml
 
 SEED_TEXT = Path(
     os.environ.get(
@@ -93,6 +93,17 @@ def test_start_returns_a_loopback_base_url_and_stop_frees_it() -> None:
         httpx.get(base_url + "/robots.txt", timeout=2.0)
     with pytest.raises(RuntimeError):
         _ = demo.feed_url
+
+
+def test_a_public_url_is_what_the_feed_links_carry_while_the_site_listens_where_it_binds() -> None:
+    """In a compose stack the fetcher reaches the site as http://demo:8080, not by the address it binds."""
+    with DemoSite(public_url="http://demo.invalid:8080/") as site:
+        assert site.feed_url == "http://demo.invalid:8080" + FEED_PATH
+        bound = f"http://127.0.0.1:{site._require_server().server_address[1]}"
+        feed = feedparser.parse(httpx.get(bound + FEED_PATH, timeout=5.0).content)
+        links = [entry.link for entry in feed.entries]
+        assert len(links) == 5
+        assert all(link.startswith("http://demo.invalid:8080/") for link in links), links
 
 
 def test_rss_feed_lists_five_articles_pointing_at_the_running_server(site: DemoSite, client: httpx.Client) -> None:
