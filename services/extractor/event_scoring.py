@@ -80,7 +80,7 @@ def police_labels(events: Sequence[Mapping[str, Any]]) -> frozenset[str]:
         if arrest:
             found.add("ARREST")
         if state and _count(event, "killed"):
-            found.add("KILL")
+            found.update(("KILL", "FORCE"))  # a killing is force, whatever type the event was coded
         if state and event.get("event_type") == "ASSAULT":
             found.add("FORCE")
         unnamed_state_act = event.get("event_type") in _STATE_BY_DEFAULT and kind not in _NON_STATE_KINDS

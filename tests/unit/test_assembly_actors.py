@@ -96,3 +96,21 @@ def test_what_an_attack_is_aimed_at_is_its_target(
     actor, target = _roles(text, "ASSAULT", gazetteer)
     assert (actor.name if actor else None) == actor_name
     assert target is not None and target.kind == target_kind
+
+
+@pytest.mark.parametrize(
+    ("text", "actor_name"),
+    [
+        ("Police were stumped once again on Friday as the mobs reappeared and went on a rampage.", "mobs"),
+        ("An escort party of six policemen stood and watched a mob lynch two persons.", "mob"),
+        # The police named right before the verb stay its actor, with a mob elsewhere in the sentence.
+        ("As the mob gathered near the temple, the police fired tear gas.", "police"),
+        ("Police opened fire on the mob in the old city.", "police"),
+        ("Youths pelted stones, and the police that was accompanying the mob fired at them.", "police"),
+    ],
+)
+def test_a_mob_right_before_the_violence_is_its_actor_though_the_police_are_named(
+    text: str, actor_name: str, gazetteer: Gazetteer
+) -> None:
+    actor, _ = _roles(text, "ASSAULT", gazetteer)
+    assert actor is not None and actor.name.lower() == actor_name

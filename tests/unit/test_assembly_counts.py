@@ -27,6 +27,20 @@ def test_number_words_in_a_quote() -> None:
     assert counts.killed is not None and counts.killed.value == 23 and counts.killed.phrase == "Twenty-three people"
 
 
+def test_victims_named_by_kin_age_or_trade_and_tolls_given_as_deaths() -> None:
+    counts = extract_counts("In 1990, two brothers from Burrabazar, were killed in police firing.")
+    assert counts.killed is not None and (counts.killed.value, counts.killed.phrase) == (2, "two brothers")
+    counts = extract_counts("Three youths and a shopkeeper were injured when the police opened fire.")
+    assert counts.injured is not None and counts.injured.value == 3
+    counts = extract_counts("The hospital recorded 12 deaths after the stampede on Sunday.")
+    assert counts.killed is not None and counts.killed.value == 12
+    counts = extract_counts("Police said 14 youths were nabbed and 6 others booked for rioting.")
+    assert counts.arrested is not None and counts.arrested.value == 14
+    assert extract_counts("The minister booked 3 seats on the morning flight.").arrested is None
+    # Without a victim noun or a verb of harm, a number near "brothers" is still no toll.
+    assert extract_counts("The two brothers founded the company in 1990.").killed is None
+
+
 def test_ranges_and_vague_quantities() -> None:
     counts = extract_counts("Between 10 and 15 protesters were wounded and dozens arrested.")
     assert counts.injured is not None and (counts.injured.value, counts.injured.high) == (10, 15)

@@ -55,6 +55,10 @@ def test_police_labels_need_the_police_as_actor_except_for_arrests() -> None:
     assert police_labels([_event("COERCE", mode="CURFEW")]) == {"ANY_ACTION"}
     assert police_labels([_event("COERCE", actor={"name": "rioters", "kind": "protesters"})]) == frozenset()
     assert police_labels([_event("ASSAULT")]) == frozenset()  # an attack by nobody named is nobody's
+    # "73 people have died in police firing while 2,500 have been arrested": one COERCE event with the toll;
+    # a killing by the police is force whatever type the event was coded.
+    coerced = _event("COERCE", actor=police, mode="ARREST", counts={"killed": _count(73), "arrested": _count(2500)})
+    assert police_labels([coerced]) == {"KILL", "FORCE", "ARREST", "ANY_ACTION"}
     # A running total is not something the police did in this sentence.
     tally = _event("ASSAULT", actor=police, counts={"killed": _count(300, cumulative=True)})
     assert "KILL" not in police_labels([tally])

@@ -130,7 +130,8 @@ _STATE_ORG_WORDS = re.compile(r"\b(?:army|forces|police|guard)\b", re.IGNORECASE
 # Per-type triggers: the word that carries the event, around which roles are assigned.
 TRIGGERS: dict[str, str] = {
     "ASSAULT": r"killed|killing|shot|shooting|shelled|shelling|attacked|attack|attacks|clash(?:ed|es)?|"
-    r"fired|fire|bombed|bombing|stormed|massacred|wounded|injured|dead|died|fighting|violence|battle",
+    r"fired|fire|bombed|bombing|stormed|massacred|wounded|injured|dead|died|fighting|violence|battle|"
+    r"rampage|lynch(?:ed|ing)?|torched|stabbed|ransacked|looted",
     "COERCE": r"arrested|detained|arrests|raided|crackdown|tortured|seized|imprisoned|jailed|expelled|banned",
     "PROTEST": r"protest(?:ed|s|ing)?|demonstrat(?:ed|ion|ions)|rall(?:y|ied|ies)|march(?:ed|es)?|gather",
     "CONSULT": r"talks|met|meeting|meet|visited|visit|discussed|consulted|summit|hosted|called|spoke",
@@ -428,18 +429,30 @@ def _assign_roles(
         return usable[0].actor, (usable[1].actor if len(usable) > 1 else None)
     before = [m for m in usable if m.end <= trigger]
     after = [m for m in usable if m.start > trigger]
-    actor = _subject(before) if before else None
+    actor = _subject(before, text) if before else None
     target = next((m.actor for m in after if actor is None or m.actor.name != actor.name), None)
     if actor is None and after:
         actor, target = after[0].actor, (after[1].actor if len(after) > 1 else None)
     return actor, target
 
 
-def _subject(before: Sequence[ActorMention]) -> Actor:
+def _subject(before: Sequence[ActorMention], text: str = "") -> Actor:
     """The subject among the candidates before the trigger: a named entity or state actor beats a common
-    noun next to the verb ("King Abdullah of Jordan called for" -> King Abdullah)."""
+    noun next to the verb ("King Abdullah of Jordan called for" -> King Abdullah), except a mob or rioters
+    right before it: "police were stumped as the mobs went on a rampage", "policemen watched a mob lynch
+    two persons" are the mob's violence. A mob inside a relative clause is not ("the police that was
+    accompanying the mob fired")."""
+    nearest = before[-1]
+    if _VIOLENT_CROWD.fullmatch(nearest.actor.name) and not (
+        len(before) > 1 and _RELATIVE_CLAUSE.match(text, before[-2].end, nearest.start)
+    ):
+        return nearest.actor
     named = [m for m in before if m.actor.kind in ("person", "organisation", "country", "state_forces")]
     return (named[-1] if named else before[-1]).actor
+
+
+_VIOLENT_CROWD = re.compile(r"(?:the\s+)?(?:mobs?|rioters|miscreants|arsonists|hooligans)", re.IGNORECASE)
+_RELATIVE_CLAUSE = re.compile(r"\s*,?\s*(?:that|which|who)\b", re.IGNORECASE)
 
 
 # Coercion whose agent goes unnamed because only the state does it: "the arrests were made", "over 30

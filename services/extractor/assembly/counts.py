@@ -84,6 +84,11 @@ _VICTIM_NOUNS: dict[str, str] = {
     "migrants": "migrants", "refugees": "refugees", "workers": "workers", "members": "members",
     "person": "people", "civilian": "civilians", "soldier": "soldiers", "protester": "protesters",
     "child": "children", "policeman": "police", "man": "people", "men": "people", "woman": "women",
+    "brothers": "people", "sisters": "women", "sons": "people", "youths": "people", "youngsters": "people",
+    "boys": "children", "girls": "children", "teenagers": "children", "individuals": "people",
+    "passengers": "civilians", "bystanders": "civilians", "passers-by": "civilians", "tourists": "civilians",
+    "farmers": "civilians", "traders": "civilians", "shopkeepers": "civilians", "labourers": "workers",
+    "laborers": "workers", "devotees": "civilians", "guards": "security forces",
 }  # fmt: skip
 _VICTIM_RE = "|".join(re.escape(k) for k in sorted(_VICTIM_NOUNS, key=len, reverse=True))
 # What may sit between the number and the victim noun: "other", "suspected army", "unarmed".
@@ -94,10 +99,10 @@ _NOUN_AFTER = re.compile(
 )
 # "soldiers and police": a second victim noun coordinated with the first.
 _MORE_NOUNS = re.compile(rf"\s+(?:and|or)\s+(?:other\s+)?(?P<noun>{_VICTIM_RE})\b", re.IGNORECASE)
-# "23 dead", "4 killed", "12 wounded" — the category word right after the number.
+# "23 dead", "4 killed", "12 wounded", "77 deaths" — the category word right after the number.
 _DIRECT_VERB = re.compile(
     r"\s+(?:(?:were|have been|had been|was|are|being)\s+)?"
-    r"(?P<verb>dead|killed|died|slain|wounded|injured|hurt|arrested|detained)\b",
+    r"(?P<verb>dead|killed|died|slain|deaths|fatalities|wounded|injured|hurt|arrested|detained)\b",
     re.IGNORECASE,
 )
 
@@ -118,7 +123,7 @@ _CATEGORY_VERBS: list[tuple[Category, re.Pattern[str]]] = [
     (
         "arrested",
         re.compile(
-            r"\b(?:arrested|arresting|arrests|detained|detaining|detentions|rounded\s+up|taken\s+into\s+"
+            r"\b(?:arrested|arresting|arrests|detained|detaining|detentions|nabbed|booked|rounded\s+up|taken\s+into\s+"
             r"custody|imprisoned|jailed|abducted|kidnapped|in\s+jail|detainees|prisoners)\b",
             re.IGNORECASE,
         ),
@@ -396,7 +401,8 @@ def _verb_right_before(text: str, start: int) -> tuple[Category, int] | None:
                 gap,
                 re.IGNORECASE,
             ):
-                if match.group(0).lower() in ("dead", "died", "detainees", "prisoners", "in jail"):
+                # "booked 3 seats": booking is an arrest only said of people ("14 youths were booked").
+                if match.group(0).lower() in ("dead", "died", "detainees", "prisoners", "in jail", "booked"):
                     continue
                 return category, max(0, start - 30) + match.start()
     return None
