@@ -21,6 +21,12 @@ class KafkaSettings(BaseModel):
     compression: str | None = Field(default="gzip", description="producer compression: HTML compresses ~5x")
     max_message_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     request_timeout_s: float = 90.0
+    stream_buffer_maxsize: int = Field(
+        default=256,
+        ge=32,
+        description="records a service holds read but unhandled per stream before it pauses fetching: the memory "
+        "bound under a backlog (Faust's default, 4096, would be about 400 MB of 100 kB pages per stream)",
+    )
     session_timeout_s: float = Field(
         default=20.0, ge=6, description="how long a silent (crashed) member keeps its partitions before a rebalance"
     )

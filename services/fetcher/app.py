@@ -96,7 +96,7 @@ def create_app(settings: FetcherSettings) -> ServiceRuntime:
 
     @app.agent(queue_topic, name="fetch-pages")
     async def fetch_pages(stream: Any) -> None:
-        await runtime.consume_batches(stream, options.page_concurrency, 0.2, pages.handle_batch)
+        await runtime.consume_concurrently(stream, options.page_read_ahead, pages.handle)
 
     async def expire_seen() -> None:
         pages.expire(time.time())

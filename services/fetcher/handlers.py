@@ -477,10 +477,6 @@ class PageFetcher:
         first_seen = self.seen.get(key.encode())
         return first_seen is not None and now - float(first_seen) < self.options.seen_ttl_days * 86400
 
-    async def handle_batch(self, events: list[faust.EventT[Any]]) -> None:
-        self.runtime.metrics.batch_size.labels("page").observe(len(events))
-        await asyncio.gather(*(self.handle(event) for event in events))
-
     async def handle(self, event: faust.EventT[Any]) -> None:
         runtime = self.runtime
         runtime.metrics.messages_in.labels(event.message.topic).inc()

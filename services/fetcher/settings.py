@@ -15,7 +15,14 @@ class FetcherOptions(BaseModel):
     policy: FetchPolicy = Field(default_factory=FetchPolicy)
     seen_ttl_days: float = Field(default=30.0, gt=0, description="an article URL is fetched once per this period")
     feed_concurrency: int = Field(default=8, ge=1)
-    page_concurrency: int = Field(default=16, ge=1)
+    page_read_ahead: int = Field(
+        default=5000,
+        ge=1,
+        description="queued URLs in hand at once, each waiting on its own host's politeness or being fetched "
+        "(at most policy.global_concurrency at a time): a backlog listed feed by feed still reaches every host. "
+        "A URL in hand costs a few kB; with 1000, the queue's first five hosts' runs of 200 filled it and the "
+        "other five hosts waited (benchmarks/backlog.py)",
+    )
     max_entries_per_poll: int = Field(default=200, ge=1)
     reoffer_after_s: float = Field(
         default=900.0,

@@ -1,5 +1,6 @@
-"""Offsets are acknowledged only for batches that were handled: a failing batch is retried, and a batch
-interrupted by a stop stays unacknowledged so that the partition's next owner reads it again."""
+"""Offsets are acknowledged only for messages that were handled: a failing batch (or message) is retried,
+and one interrupted by a stop stays unacknowledged so that the partition's next owner reads it again. The
+concurrent path (the fetcher's) also lets no slow message hold back the ones after it."""
 
 from __future__ import annotations
 
@@ -69,3 +70,97 @@ async def test_a_batch_interrupted_by_a_stop_is_not_acknowledged(runtime: Servic
     with pytest.raises(asyncio.CancelledError):
         await consuming
     assert stream.acked == ["a"]
+
+
+def test_the_stream_buffer_is_bounded_by_settings_so_a_backlog_pauses_fetching(tmp_path: Path) -> None:
+    """Faust pauses a partition whose stream buffer is full: the buffer's size is the memory bound."""
+    settings = ServiceSettings(
+        kafka={"bootstrap_servers": "127.0.0.1:9", "stream_buffer_maxsize": 64}, data_dir=tmp_path
+    )
+    assert ServiceRuntime("test", settings, 6199).app.conf.stream_buffer_maxsize == 64
+    default = ServiceRuntime(
+        "test", ServiceSettings(kafka={"bootstrap_servers": "127.0.0.1:9"}, data_dir=tmp_path), 6199
+    )
+    assert default.app.conf.stream_buffer_maxsize == 256  # not Faust's 4096 raw pages per stream
+
+
+class StreamOfOne:
+    """noack_take that yields one message per batch, as a stream whose messages arrive one at a time."""
+
+    def __init__(self, events: list[str]) -> None:
+        self.events = events
+        self.acked: list[str] = []
+
+    async def noack_take(self, size: int, within: float) -> AsyncIterator[list[str]]:
+        for event in self.events:
+            yield [event]
+        await asyncio.Event().wait()  # a live stream: more may come
+
+    async def ack(self, event: Any) -> bool:
+        self.acked.append(event)
+        return True
+
+
+async def test_a_slow_message_does_not_hold_back_the_ones_after_it(runtime: ServiceRuntime) -> None:
+    """The fetcher's queue comes feed by feed: one host's page waiting on its politeness delay must not
+    stop the other hosts' pages, as a batch would."""
+    stream = StreamOfOne(["slow-host", "b", "c"])
+    release = asyncio.Event()
+
+    async def handle(event: Any) -> None:
+        if event == "slow-host":
+            await release.wait()
+
+    consuming = asyncio.create_task(runtime.consume_concurrently(stream, 8, handle))
+    for _ in range(50):
+        await asyncio.sleep(0.01)
+        if stream.acked == ["b", "c"]:
+            break
+    assert stream.acked == ["b", "c"]  # acknowledged out of order; Faust commits up to the first gap
+    release.set()
+    await asyncio.sleep(0.05)
+    assert stream.acked == ["b", "c", "slow-host"]
+    consuming.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await consuming
+
+
+async def test_at_most_limit_messages_are_in_hand_and_a_stop_leaves_them_unacknowledged(
+    runtime: ServiceRuntime,
+) -> None:
+    stream = StreamOfOne([f"m{i}" for i in range(10)])
+    started: list[str] = []
+
+    async def handle(event: Any) -> None:
+        started.append(event)
+        await asyncio.Event().wait()  # every host is waiting
+
+    consuming = asyncio.create_task(runtime.consume_concurrently(stream, 3, handle))
+    await asyncio.sleep(0.1)
+    assert started == ["m0", "m1", "m2"]  # the read-ahead bound: nothing more is taken from the stream
+    consuming.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await consuming
+    assert stream.acked == []  # the next owner of the partition reads them again
+
+
+async def test_a_failed_message_is_retried_alone_and_acknowledged_once_it_succeeds(
+    runtime: ServiceRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stream = StreamOfOne(["flaky", "fine"])
+    attempts: list[str] = []
+
+    async def handle(event: Any) -> None:
+        attempts.append(event)
+        if event == "flaky" and attempts.count("flaky") == 1:
+            raise ConnectionError("broker unreachable")
+
+    real_sleep = asyncio.sleep
+    monkeypatch.setattr("newswire.common.runtime.asyncio.sleep", lambda _s: real_sleep(0))
+    consuming = asyncio.create_task(runtime.consume_concurrently(stream, 4, handle))
+    await real_sleep(0.05)
+    assert sorted(stream.acked) == ["fine", "flaky"]
+    assert attempts.count("flaky") == 2 and attempts.count("fine") == 1
+    consuming.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await consuming
