@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import faust
@@ -97,11 +97,20 @@ class ServiceRuntime:
     def expect_topics(self, *names: str) -> None:
         self._expected_topics.extend(names)
 
-    async def publish(self, topic: faust.TopicT, key: str, message: BaseModel, trace_id: str | None = None) -> None:
+    async def publish(
+        self,
+        topic: faust.TopicT,
+        key: str,
+        message: BaseModel,
+        trace_id: str | None = None,
+        *,
+        extra_headers: Sequence[tuple[str, bytes]] = (),
+    ) -> None:
         """Send and wait for the broker's acknowledgement: the caller acks its input only after this."""
         headers = [
             (VERSION_HEADER, str(getattr(message, "schema_version", SCHEMA_VERSION)).encode()),
             (TRACE_HEADER, (trace_id or uuid.uuid4().hex).encode()),
+            *extra_headers,
         ]
         pending = await topic.send(key=key.encode(), value=dumps(message), headers=headers)
         await pending

@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import logging
 import time
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from datetime import UTC, datetime
@@ -30,8 +29,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from ..common.models import FeedEntry, FetchRequest, HttpFacts, RawArticle
-from ..common.runtime import TRACE_HEADER, VERSION_HEADER, ServiceRuntime, header_value
-from ..common.serde import PoisonMessage, dumps, loads
+from ..common.runtime import TRACE_HEADER, ServiceRuntime, header_value
+from ..common.serde import PoisonMessage, loads
 from .feed_state import FeedState, FeedStateStore
 from .feeds import FeedError, FeedItem, ParsedFeed, discover_feeds, parse_feed
 from .feedsfile import FeedConfig
@@ -562,15 +561,14 @@ class PageFetcher:
                 "queued_at": datetime.now(UTC),
             }
         )
-        headers = [
-            (VERSION_HEADER, str(forwarded.schema_version).encode()),
-            (TRACE_HEADER, (trace_id or uuid.uuid4().hex).encode()),
-            (CANONICAL_OF_HEADER, request.article_id.encode()),
-        ]
         log.debug("%s declares canonical %s; forwarding to its owner", request.url, canonical)
-        pending = await self.queue_topic.send(key=canonical_id.encode(), value=dumps(forwarded), headers=headers)
-        await pending
-        self.runtime.metrics.messages_out.labels(self.queue_topic.get_topic_name()).inc()
+        await self.runtime.publish(
+            self.queue_topic,
+            canonical_id,
+            forwarded,
+            trace_id,
+            extra_headers=[(CANONICAL_OF_HEADER, request.article_id.encode())],
+        )
 
     def expire(self, now: float) -> int:
         ttl = self.options.seen_ttl_days * 86400

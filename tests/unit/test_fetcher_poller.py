@@ -8,7 +8,7 @@ import asyncio
 import random
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -73,7 +73,15 @@ class RecordingRuntime(ServiceRuntime):
         self.dead: list[DeadLetter] = []
         self.broker_down = False
 
-    async def publish(self, topic: faust.TopicT, key: str, message: BaseModel, trace_id: str | None = None) -> None:
+    async def publish(
+        self,
+        topic: faust.TopicT,
+        key: str,
+        message: BaseModel,
+        trace_id: str | None = None,
+        *,
+        extra_headers: Sequence[tuple[str, bytes]] = (),
+    ) -> None:
         if self.broker_down:
             raise ConnectionError("broker unreachable")
         self.published.append((key, message))
