@@ -20,7 +20,6 @@ is trained on LGL.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import xml.etree.ElementTree as ElementTree
 from collections import Counter
@@ -29,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from _extract_cli import extract_documents
+
+from newswire.common.geo import haversine_km
 
 NEAR_KM = 161.0
 
@@ -77,17 +78,10 @@ def load_lgl(path: Path) -> list[GoldArticle]:
     return articles
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
-
-
 def _near(place: dict[str, Any] | None, gold: GoldToponym) -> bool:
     if place is None or place.get("lat") is None or gold.lat is None or gold.lon is None:
         return False
-    return distance_km(place["lat"], place["lon"], gold.lat, gold.lon) <= NEAR_KM
+    return haversine_km(place["lat"], place["lon"], gold.lat, gold.lon) <= NEAR_KM
 
 
 def score_end_to_end(articles: list[GoldArticle], views: dict[str, dict[str, Any]]) -> dict[str, float]:

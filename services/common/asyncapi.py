@@ -94,7 +94,7 @@ CONTRACTS: tuple[Contract, ...] = (
         key_field="event_id",
         key_text="the event id",
         senders=("extractor",),
-        receivers=(),
+        receivers=("correlator",),
         about="Coded events, the pipeline's main output: one record per event in an article.",
     ),
     Contract(
@@ -106,6 +106,18 @@ CONTRACTS: tuple[Contract, ...] = (
         senders=("extractor",),
         receivers=(),
         about="The document view: one record per coded article, with its places, dates and event ids.",
+    ),
+    Contract(
+        channel_id="incidents",
+        settings_field="incidents",
+        contract="incidents",
+        key_field="incident_id",
+        key_text="the incident id, stable as reports join",
+        senders=("correlator",),
+        receivers=(),
+        about="Incidents: one real-world occurrence seen across reports, its latest state on each change "
+        "(the highest `revision` wins). Compacted on the incident id: reading it whole gives every incident "
+        "once.",
     ),
     *(
         Contract(
@@ -136,6 +148,7 @@ class StateTopic:
     service: str
     key_schema: dict[str, Any]
     description: str
+    grouped: bool = False  # read by the service's consumer group rather than whole by every instance
 
     def address(self, settings: ServiceSettings) -> str:
         return self.name_of(settings.topics, settings.app_prefix)
@@ -164,12 +177,24 @@ STATE_TOPICS: tuple[StateTopic, ...] = (
         "once it leaves the de-duplication window. Compacted, read whole by every cleaner instance (no consumer "
         "group).",
     ),
+    StateTopic(
+        channel_id="correlator.blocks",
+        settings_field="correlator_blocks_template",
+        name_of=TopicNames.correlator_blocks,
+        message_id="BlockedEvent",
+        service="correlator",
+        key_schema={"type": "string", "description": "the event's country code, or `-` for none"},
+        description="Events that report an occurrence, re-keyed by country so that one correlator instance owns "
+        "each country's incidents; the body is an `events` record. Read by the correlator's consumer group.",
+        grouped=True,
+    ),
 )
 
 SERVICE_TEXT = {
     "fetcher": "polls the feeds, queues article URLs and fetches the pages",
     "cleaner": "extracts text and metadata from the pages and marks near-duplicates",
     "extractor": "codes events, places and dates from the clean text",
+    "correlator": "groups events from different articles into incidents, one per real-world occurrence",
 }
 
 
@@ -304,7 +329,9 @@ def _operations(settings: ServiceSettings) -> Iterator[tuple[str, dict[str, Any]
                 yield _operation_id(service, action, message), operation
     for state in STATE_TOPICS:
         for action in ("send", "receive"):
-            operation = _operation(state.service, action, state.channel_id, state.message_id, settings, grouped=False)
+            operation = _operation(
+                state.service, action, state.channel_id, state.message_id, settings, grouped=state.grouped
+            )
             yield _operation_id(state.service, action, state.message_id), operation
 
 
@@ -315,8 +342,9 @@ def _info(settings: ServiceSettings) -> dict[str, Any]:
         "version": version("newswire"),
         "description": (
             "Every Kafka topic of a newswire pipeline: feeds to article URLs (`fetcher.urls`), fetched pages "
-            "(`articles.raw`), clean text (`articles.clean`), coded events (`events`) and the document view "
-            "(`articles.enriched`), with one dead-letter topic per service.\n\n"
+            "(`articles.raw`), clean text (`articles.clean`), coded events (`events`), the document view "
+            "(`articles.enriched`) and incidents across reports (`incidents`), with one dead-letter topic per "
+            "service.\n\n"
             "Keys and header values are UTF-8 text; bodies are UTF-8 JSON. Each payload is a committed JSON "
             "Schema beside this file (generated from the services' models; a breaking change gets a new "
             "version file and `CHANGES.md` says why). Topic names are settings (`NEWSWIRE_TOPICS__*`): "

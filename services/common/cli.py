@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from .runtime import ServiceRuntime
 
 log = logging.getLogger("newswire")
-SERVICE_NAMES = ("fetcher", "cleaner", "extractor")
-SERVICE_PORTS = (6061, 6062, 6063)  # each service's default web port (its app module's DEFAULT_PORT)
+SERVICE_NAMES = ("fetcher", "cleaner", "extractor", "correlator")
+SERVICE_PORTS = (6061, 6062, 6063, 6064)  # each service's default web port (its app module's DEFAULT_PORT)
 
 
 def _configure_logging(level: str) -> None:
@@ -63,6 +63,11 @@ def _service_factory(name: str) -> tuple[type[ServiceSettings], Callable[[Any], 
         from ..cleaner.settings import CleanerSettings
 
         return CleanerSettings, create_cleaner
+    if name == "correlator":
+        from ..correlator.app import create_app as create_correlator
+        from ..correlator.settings import CorrelatorSettings
+
+        return CorrelatorSettings, create_correlator
     from ..extractor.app import create_app as create_extractor
     from ..extractor.settings import ExtractorSettings
 
@@ -174,6 +179,8 @@ def cmd_up(args: argparse.Namespace) -> int:
                 target=_announce_ready, args=(settings.web.host, ports, started), daemon=True, name="ready"
             ).start()
             print("newswire: pipeline starting; events follow (Ctrl-C stops)", file=sys.stderr, flush=True)
+            map_url = f"http://{settings.web.host}:{ports['correlator']}/map/"
+            print(f"newswire: incidents on a live map at {map_url}", file=sys.stderr, flush=True)
 
         deadline = time.monotonic() + args.duration if args.duration else None
         asyncio.run(
@@ -188,7 +195,7 @@ def cmd_up(args: argparse.Namespace) -> int:
                     or any(child.poll() is not None for child in children)
                 ),
                 out=sys.stdout,
-                summary=not args.json,
+                summary=None if args.json else _event_summary,
                 on_ready=start_services,
             )
         )
@@ -256,6 +263,30 @@ def _event_summary(event: dict[str, Any]) -> str:
     return " ".join(parts) + f' | "{sentence[:100]}"'
 
 
+def _incident_summary(incident: dict[str, Any]) -> str:
+    """One line per incident state: what, where, when, tolls with their spread, and how many sources."""
+    parts = [incident.get("event_type", "?")]
+    if incident.get("sub_event_type"):
+        parts[0] += f"/{incident['sub_event_type']}"
+    place = incident.get("place")
+    if place:
+        parts.append(f"where={place['name']}" + (f"/{place['country_code']}" if place.get("country_code") else ""))
+    when = incident.get("date")
+    if when:
+        parts.append(f"when={when['date']}")
+    for kind, count in (incident.get("counts") or {}).items():
+        if count:
+            spread = f"({count['low']}-{count['high']})" if count["low"] != count["high"] else ""
+            parts.append(f"{kind}={count['value']}{spread}")
+    sources = int(incident.get("sources", 0))
+    reports = len(incident.get("reports") or [])
+    parts.append(f"sources={sources} reports={reports} rev={incident.get('revision', '?')}")
+    first = (incident.get("reports") or [{}])[0]
+    return (
+        f"[{str(incident.get('incident_id', '?'))[:12]}] " + " ".join(parts) + f' | "{first.get("evidence", "")[:90]}"'
+    )
+
+
 async def _follow(
     bootstrap: str,
     topic: str,
@@ -264,7 +295,7 @@ async def _follow(
     max_messages: int | None,
     should_stop: Any,
     out: IO[str],
-    summary: bool = False,
+    summary: Callable[[dict[str, Any]], str] | None = None,
     idle_timeout: float | None = None,
     on_ready: Callable[[], None] | None = None,
 ) -> int:
@@ -298,9 +329,9 @@ async def _follow(
                     seen += 1
                     last_message = time.monotonic()
                     text = record.value.decode("utf-8", "replace") if record.value else ""
-                    if summary:
-                        with contextlib.suppress(orjson.JSONDecodeError, TypeError, KeyError):
-                            text = _event_summary(orjson.loads(text))
+                    if summary is not None:
+                        with contextlib.suppress(orjson.JSONDecodeError, TypeError, KeyError, AttributeError):
+                            text = summary(orjson.loads(text))
                     print(text, file=out, flush=True)
                     if max_messages and seen >= max_messages:
                         return seen
@@ -323,6 +354,15 @@ def _client_bootstrap(settings: ServiceSettings) -> str:
     return settings.bootstrap()  # raises the explanatory error
 
 
+def _summary_for(settings: ServiceSettings, topic: str) -> Callable[[dict[str, Any]], str] | None:
+    """Events and incidents print as one-line summaries (topic names are settings, so both are read)."""
+    if topic == settings.topics.events:
+        return _event_summary
+    if topic == settings.topics.incidents:
+        return _incident_summary
+    return None
+
+
 def cmd_tail(args: argparse.Namespace) -> int:
     settings = ServiceSettings()
     asyncio.run(
@@ -334,6 +374,7 @@ def cmd_tail(args: argparse.Namespace) -> int:
             should_stop=lambda: False,
             out=sys.stdout,
             idle_timeout=args.idle_timeout,
+            summary=None if args.json else _summary_for(settings, args.topic),
         )
     )
     return 0
@@ -355,7 +396,7 @@ def _looks_like_html(path: Path, text: str) -> bool:
 
 
 def _inputs(paths: Sequence[str], stdin: IO[str]) -> Iterator[dict[str, Any]]:
-    """Each input as {"id", "text" or "html", "url"?, "published"?}; `-` reads JSON lines from stdin."""
+    """Each input as {"id", "text" or "html", "url"?, "published"?, "title"?}; `-` reads JSON lines from stdin."""
     for raw_path in paths:
         if raw_path == "-":
             for number, line in enumerate(stdin, 1):
@@ -416,7 +457,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             failures += 1
             continue
         published = _parse_date(item.get("published")) or default_published
-        title = None
+        title = item.get("title") if isinstance(item.get("title"), str) else None
         text = item.get("text")
         if text is None:
             try:
@@ -425,7 +466,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 print(f"newswire: {input_id}: {exc}", file=sys.stderr)
                 failures += 1
                 continue
-            text, title = cleaned.text, cleaned.title
+            text, title = cleaned.text, cleaned.title or title
             published = published or cleaned.published_at
         article = ArticleInput(
             article_id=stable_id("input", input_id),
@@ -584,6 +625,7 @@ def build_parser() -> argparse.ArgumentParser:
     tail.add_argument("--from-beginning", action="store_true")
     tail.add_argument("--max", type=int, default=None, help="stop after this many messages")
     tail.add_argument("--idle-timeout", type=float, default=None, help="stop after this many idle seconds")
+    tail.add_argument("--json", action="store_true", help="print events and incidents as JSON, not summaries")
 
     broker = sub.add_parser("broker", help="start, stop or inspect the local Kafka broker")
     broker.add_argument("action", choices=("start", "stop", "status"))

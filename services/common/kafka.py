@@ -20,8 +20,9 @@ from .settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
-SERVICES = ("fetcher", "cleaner", "extractor")
-WEEK_MS = 7 * 24 * 3600 * 1000
+SERVICES = ("fetcher", "cleaner", "extractor", "correlator")
+DAY_MS = 24 * 3600 * 1000
+WEEK_MS = 7 * DAY_MS
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ def pipeline_topics(settings: ServiceSettings) -> list[TopicSpec]:
         TopicSpec(names.clean, parts, repl, big),
         TopicSpec(names.events, parts, repl, week),
         TopicSpec(names.enriched, parts, repl, week),
+        # An incident's latest state is what counts: compacted on the incident id, kept (it is the record).
+        TopicSpec(names.incidents, parts, repl, {"cleanup.policy": "compact", "segment.ms": str(DAY_MS)}),
+        TopicSpec(names.correlator_blocks(settings.app_prefix), parts, repl, week),
     ]
     # Dead letters carry the original payload, so they need the large-message limit too, and are kept
     # longer: someone has to look at them.

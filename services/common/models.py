@@ -284,6 +284,96 @@ class EnrichedArticle(_Message):
     dates: list[DateMention] = Field(default_factory=list, description="every date expression, in text order")
 
 
+# How an incident's headline count was chosen from what its reports say (see correlator/reconcile.py).
+CountRule = Literal["single_report", "agreed", "latest_update", "highest_lower_bound", "median"]
+
+
+class IncidentPlace(_Message):
+    """The most precise place the reports agree on, and how far apart the places they give lie."""
+
+    name: str
+    geonames_id: int | None = None
+    country_code: str | None = None
+    admin1: str | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    precision: GeoPrecision = "unresolved"
+    spread_km: float = Field(ge=0, description="the largest distance from this place to a place a report gives")
+    reports: int = Field(ge=1, description="how many reports name this place or one inside it")
+
+
+class IncidentDate(_Message):
+    """The day the reports agree on, and the window their dates (each with its precision) leave open."""
+
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    precision: DatePrecision
+    earliest: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    latest: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+
+class ReconciledCount(_Message):
+    """One figure for the incident, the range its sources give, and the rule that chose it."""
+
+    value: int = Field(ge=0)
+    low: int = Field(ge=0)
+    high: int = Field(ge=0)
+    qualifier: Qualifier = "exact"
+    rule: CountRule
+    reports: int = Field(ge=1, description="how many reports give a figure")
+    phrase: str = Field(description="the phrase of the report the headline figure came from")
+
+
+class IncidentCounts(_Message):
+    killed: ReconciledCount | None = None
+    injured: ReconciledCount | None = None
+    arrested: ReconciledCount | None = None
+    participants: ReconciledCount | None = None
+
+
+class IncidentReport(_Message):
+    """One event that joined the incident, with what it said: the incident's fields are recomputed from
+    its reports, so every agreed value can be traced to the reports behind it."""
+
+    event_id: Sha256Hex
+    article_id: Sha256Hex
+    source: str = Field(description="the outlet: the host of the article's URL")
+    source_url: str | None = None
+    published_at: datetime | None = None
+    event_type: EventType
+    sub_event_type: str | None = None
+    actor: Actor | None = None
+    target: Actor | None = None
+    location: Location | None = None
+    event_date: EventDate | None = None
+    counts: Counts = Field(default_factory=Counts)
+    evidence: str
+    confidence: float = Field(ge=0, le=1)
+    duplicate_of: str | None = Field(default=None, description="set for a syndicated copy: it counts once")
+    joined_at: datetime
+    score: float = Field(ge=0, le=1, description="how well it matched the incident when it joined (1 if it opened it)")
+
+
+class Incident(_Message):
+    """`incidents`: one real-world occurrence seen across reports; compacted, keyed by incident_id."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    incident_id: Sha256Hex
+    revision: int = Field(ge=1, description="1 when opened, one more with each report that joins: the latest wins")
+    event_type: EventType
+    sub_event_type: str | None = None
+    place: IncidentPlace | None = None
+    date: IncidentDate | None = None
+    participants: list[Actor] = Field(default_factory=list)
+    counts: IncidentCounts = Field(default_factory=IncidentCounts)
+    event_ids: list[str] = Field(min_length=1)
+    article_ids: list[str] = Field(min_length=1)
+    reports: list[IncidentReport] = Field(min_length=1)
+    sources: int = Field(ge=1, description="independent sources: outlets, with syndicated copies counted once")
+    first_seen: datetime
+    last_seen: datetime
+    confidence: float = Field(ge=0, le=1)
+
+
 class DeadLetter(_Message):
     """`<service>.dlq`: the payload that failed, untouched, with enough context to replay or fix it."""
 
@@ -307,6 +397,7 @@ TOPIC_MODELS: dict[str, type[BaseModel]] = {
     "articles.clean": CleanArticle,
     "events": Event,
     "articles.enriched": EnrichedArticle,
+    "incidents": Incident,
     "dlq": DeadLetter,
 }
 

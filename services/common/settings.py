@@ -39,6 +39,7 @@ class TopicNames(BaseModel):
     clean: str = "articles.clean"
     events: str = "events"
     enriched: str = "articles.enriched"
+    incidents: str = "incidents"
     fetch_queue: str = "fetcher.urls"
     dlq_template: str = Field(default="{service}.dlq", description="dead-letter topic name of a service")
     fingerprints_template: str = Field(
@@ -52,6 +53,12 @@ class TopicNames(BaseModel):
         description="the feed poller's compacted state (what each feed last showed), read by a new leader",
     )
 
+    correlator_blocks_template: str = Field(
+        default="{app_prefix}-correlator.blocks",
+        description="events re-keyed by country for the correlator, so that one instance owns each country's "
+        "incidents; named after the app prefix because it belongs to one deployment's correlators",
+    )
+
     def dlq(self, service: str) -> str:
         return self.dlq_template.format(service=service)
 
@@ -60,6 +67,9 @@ class TopicNames(BaseModel):
 
     def feed_state(self, app_prefix: str) -> str:
         return self.feed_state_template.format(app_prefix=app_prefix)
+
+    def correlator_blocks(self, app_prefix: str) -> str:
+        return self.correlator_blocks_template.format(app_prefix=app_prefix)
 
 
 class WebSettings(BaseModel):

@@ -45,6 +45,7 @@ class Namespace:
                 "NEWSWIRE_TOPICS__CLEAN": self.topic("articles.clean"),
                 "NEWSWIRE_TOPICS__EVENTS": self.topic("events"),
                 "NEWSWIRE_TOPICS__ENRICHED": self.topic("articles.enriched"),
+                "NEWSWIRE_TOPICS__INCIDENTS": self.topic("incidents"),
                 "NEWSWIRE_TOPICS__FETCH_QUEUE": self.topic("fetcher.urls"),
                 "NEWSWIRE_TOPICS__DLQ_TEMPLATE": self.topic("{service}.dlq"),
                 "HF_HUB_OFFLINE": "1",

@@ -140,7 +140,11 @@ def test_receivers_name_their_consumer_groups() -> None:
     operations = _document()["operations"]
     assert operations["cleanerReceivesRawArticle"]["bindings"]["kafka"]["groupId"]["enum"] == ["newswire-cleaner"]
     senders = {op["tags"][0]["name"] for op in operations.values() if op["action"] == "send"}
-    assert senders == {"fetcher", "cleaner", "extractor"}
+    assert senders == {"fetcher", "cleaner", "extractor", "correlator"}
+    # The blocks topic is internal but read by the correlator's group, so its operation names the group.
+    blocks = operations["correlatorReceivesBlockedEvent"]["bindings"]["kafka"]["groupId"]["enum"]
+    assert blocks == ["newswire-correlator"]
+    assert operations["correlatorReceivesEvent"]["channel"] == {"$ref": "#/channels/events"}
 
 
 @pytest.mark.parametrize("path", sorted(REPO_SCHEMAS.glob("*.schema.json")), ids=lambda path: path.name)

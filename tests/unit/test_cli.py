@@ -109,8 +109,14 @@ def test_delegated_commands_answer_help_with_their_own_parser(command: str, caps
 def test_up_waits_on_each_service_at_its_own_default_port() -> None:
     from newswire.cleaner.app import DEFAULT_PORT as CLEANER_PORT
     from newswire.common.cli import SERVICE_NAMES, SERVICE_PORTS
+    from newswire.correlator.app import DEFAULT_PORT as CORRELATOR_PORT
     from newswire.extractor.app import DEFAULT_PORT as EXTRACTOR_PORT
     from newswire.fetcher.app import DEFAULT_PORT as FETCHER_PORT
 
-    ports = {"fetcher": FETCHER_PORT, "cleaner": CLEANER_PORT, "extractor": EXTRACTOR_PORT}
+    ports = {
+        "fetcher": FETCHER_PORT,
+        "cleaner": CLEANER_PORT,
+        "extractor": EXTRACTOR_PORT,
+        "correlator": CORRELATOR_PORT,
+    }
     assert dict(zip(SERVICE_NAMES, SERVICE_PORTS, strict=True)) == ports

