@@ -6,7 +6,7 @@ PY := $(BIN)/python
 
 STAMP := $(VENV)/.newswire-installed
 
-.PHONY: install kafka-jars lint asyncapi-check compose-check typecheck test test-unit test-integration image-check stack-check policy-check ci up schemas clean
+.PHONY: install kafka-jars browser lint asyncapi-check compose-check typecheck test test-unit test-integration image-check stack-check policy-check ci up schemas clean
 
 install: $(STAMP)
 
@@ -22,6 +22,13 @@ $(STAMP): pyproject.toml
 
 kafka-jars:
 	bash deploy/kafka/fetch-jars.sh
+
+# Debian's Chromium for the map's browser test (tests/integration/test_correlator_service.py), where this
+# machine can install it (root with apt); elsewhere that test skips and says why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		(apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)) \
+		|| echo "no Chromium: the map's browser test will skip"; }
 
 build/typecheck/newswire:
 	mkdir -p build/typecheck && ln -sfn ../../services build/typecheck/newswire
