@@ -79,7 +79,7 @@ class CorrelatorHandler:
 
     async def correlate_batch(self, events: Sequence[faust.EventT[Any]]) -> None:
         """In order: a report may join the incident the one before it opened."""
-        await self.store.wait_loaded()
+        await self.store.catch_up()
         for event in events:
             await self.correlate(event)
 

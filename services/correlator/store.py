@@ -41,6 +41,8 @@ class IncidentStore:
         self._recent: OrderedDict[str, Incident] = OrderedDict()
         self._listeners: set[asyncio.Queue[Incident | None]] = set()
         self._loaded = asyncio.Event()
+        self._fetched = asyncio.Event()  # set after every fetch from the topic, empty ones included
+        self._partitions: list[TopicPartition] = []
         self._consumer: AIOKafkaConsumer | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -81,6 +83,18 @@ class IncidentStore:
 
     async def wait_loaded(self) -> None:
         await self._loaded.wait()
+
+    async def catch_up(self) -> None:
+        """Until every incident written before this call has been read: a country whose block moved here
+        from another instance is matched against that instance's last writes, not against older ones (it
+        acknowledged its input only after they were written, so they are in the log by now)."""
+        await self.wait_loaded()
+        consumer = self._consumer
+        assert consumer is not None
+        ends: dict[TopicPartition, int] = await consumer.end_offsets(self._partitions)
+        while [tp for tp, end in ends.items() if await consumer.position(tp) < end]:
+            self._fetched.clear()
+            await self._fetched.wait()
 
     # -- the map's side -------------------------------------------------------------------------------
     def recent(self) -> list[Incident]:
@@ -153,6 +167,7 @@ class IncidentStore:
                     continue
                 await consumer.seek_to_beginning(*partitions)
                 end_offsets: dict[TopicPartition, int] = await consumer.end_offsets(partitions)
+                self._partitions = partitions
                 break
             except asyncio.CancelledError:
                 raise
@@ -173,6 +188,7 @@ class IncidentStore:
                 continue
             for records in batches.values():
                 self.apply(records)
+            self._fetched.set()
             if not self.loaded:
                 for tp in list(remaining):
                     if await consumer.position(tp) >= remaining[tp]:

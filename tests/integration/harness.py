@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from newswire.common.broker import free_port
@@ -119,6 +120,14 @@ async def collect(
     finally:
         await consumer.stop()
     return values
+
+
+async def messages_in(port: int, topic: str) -> float:
+    """What a service's /metrics says it read from `topic`."""
+    async with httpx.AsyncClient(timeout=5) as client:
+        text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+    prefix = f'newswire_messages_in_total{{topic="{topic}"}} '
+    return sum(float(line.removeprefix(prefix)) for line in text.splitlines() if line.startswith(prefix))
 
 
 def schema_errors(topic_kind: str, values: list[bytes]) -> list[str]:

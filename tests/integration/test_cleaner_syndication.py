@@ -15,7 +15,7 @@ import orjson
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
 from aiokafka.partitioner import murmur2
-from harness import Namespace, collect, produce, running_service, schema_errors, service_log
+from harness import Namespace, collect, messages_in, produce, running_service, schema_errors, service_log
 
 from newswire.common.models import HttpFacts, RawArticle
 from newswire.common.serde import dumps
@@ -107,13 +107,6 @@ async def wait_ready(ns: Namespace, port: int, process: subprocess.Popen[bytes])
                 pass
             await asyncio.sleep(0.5)
     raise AssertionError(f"cleaner never ready\n{service_log(ns, 'cleaner')}")
-
-
-async def messages_in(port: int, topic: str) -> float:
-    async with httpx.AsyncClient(timeout=5) as client:
-        text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
-    prefix = f'newswire_messages_in_total{{topic="{topic}"}} '
-    return sum(float(line.removeprefix(prefix)) for line in text.splitlines() if line.startswith(prefix))
 
 
 async def raw_partitions_by_member(ns: Namespace) -> list[list[int]]:

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from harness import Namespace, collect, produce, running_service, schema_errors, service_log
+from harness import Namespace, collect, messages_in, produce, running_service, schema_errors, service_log
 
 from newswire.common.ids import stable_id
 
@@ -220,3 +220,60 @@ async def check_map(port: int, incident_id: str, sources: int) -> None:
         r'<circle[^>]* data-incident-id="' + incident_id + r'"[^>]* class="marker"', dom
     ), "no marker for the incident on the map"
     assert screenshot.stat().st_size > 10_000
+
+
+async def incidents_listed(port: int) -> dict[str, dict[str, Any]]:
+    async with httpx.AsyncClient(timeout=5) as client:
+        listed = (await client.get(f"http://127.0.0.1:{port}/incidents")).json()
+    return {incident["incident_id"]: incident for incident in listed}
+
+
+async def test_two_instances_share_incidents_and_hand_a_country_over(kafka_bootstrap: str, tmp_path: Path) -> None:
+    """Each instance owns the countries of its blocks partitions but reads every incident; when one stops,
+    the other takes its countries over and a later report joins the incident the first one opened."""
+    one = Namespace(kafka_bootstrap, tmp_path / "one")
+    two = Namespace(kafka_bootstrap, tmp_path / "two", prefix=one.prefix)  # same topics and group
+    for ns in (one, two):
+        ns.workdir.mkdir()
+    events_topic, incidents_topic = one.topic("events"), one.topic("incidents")
+    with running_service("correlator", one) as first, running_service("correlator", two) as second:
+        both_alive = lambda: first.poll() is None and second.poll() is None  # noqa: E731
+        await wait_ready(one.ports["correlator"], both_alive, one)
+        await wait_ready(two.ports["correlator"], both_alive, two)
+        await produce(kafka_bootstrap, events_topic, [(b"e1", BOMBING[0]), (b"e2", BOMBING[1]), (b"e3", FLOOD)])
+
+        def two_incidents(values: list[bytes]) -> bool:
+            latest = latest_by_id(values)
+            return len(latest) == 2 and any(incident["sources"] == 2 for incident in latest.values())
+
+        values = await collect(kafka_bootstrap, incidents_topic, two_incidents, 90, both_alive)
+        latest = latest_by_id(values)
+        assert len(latest) == 2, service_log(one, "correlator") + service_log(two, "correlator")
+        bombing = next(incident for incident in latest.values() if incident["event_type"] == "ASSAULT")
+        for ns in (one, two):  # every instance shows every incident, whichever wrote it
+            for _ in range(40):
+                if set(await incidents_listed(ns.ports["correlator"])) == set(latest):
+                    break
+                await asyncio.sleep(0.5)
+            assert set(await incidents_listed(ns.ports["correlator"])) == set(latest)
+
+        # Stop the instance that correlated the bombing (two of the three blocked events are Syria's),
+        # so that its country moves to the other one.
+        blocks = f"{one.prefix}-correlator.blocks"
+        handled = [await messages_in(ns.ports["correlator"], blocks) for ns in (one, two)]
+        owner, survivor = (first, second) if handled[0] >= 2 else (second, first)
+        survivor_ns = two if owner is first else one
+        assert max(handled) >= 2, handled
+        owner.terminate()  # SIGTERM: a graceful stop hands its partitions over
+        owner.wait(timeout=60)
+        await produce(kafka_bootstrap, events_topic, [(b"e4", FOLLOW_UP)])
+
+        def three_reports(values: list[bytes]) -> bool:
+            return any(len(incident["reports"]) == 3 for incident in latest_by_id(values).values())
+
+        alive = lambda: survivor.poll() is None  # noqa: E731
+        values = await collect(kafka_bootstrap, incidents_topic, three_reports, 120, alive)
+        updated = latest_by_id(values)
+        assert len(updated) == 2, service_log(survivor_ns, "correlator")
+        assert len(updated[bombing["incident_id"]]["reports"]) == 3
+        assert schema_errors("incidents", values) == []
