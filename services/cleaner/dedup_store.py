@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,6 +28,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 
 from ..common.kafka import TopicSpec, ensure_topics, start_state_clients
+from ..common.state_topic import TopicFollower
 from .dedup import NearDuplicateIndex
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 DAY_MS = 24 * 3600 * 1000
 SWEEP_INTERVAL_S = 3600.0
 LOADING_REASON = "dedup index loading"
-_RETRY_DELAY_S = 2.0
 
 
 def fingerprint_topic_config(dedup_days: float) -> dict[str, str]:
@@ -142,9 +141,10 @@ class FingerprintStore:
         self.loaded_entries = 0
         self.skipped_entries = 0
         self._loaded = asyncio.Event()
+        self._follower: TopicFollower | None = None
         self._consumer: AIOKafkaConsumer | None = None
         self._producer: AIOKafkaProducer | None = None
-        self._tasks: list[asyncio.Task[None]] = []
+        self._sweeper: asyncio.Task[None] | None = None
         self._pending_tombstones: list[str] = []
 
     @property
@@ -160,22 +160,29 @@ class FingerprintStore:
         """Returns once the clients run; the initial load goes on in the background (see `wait_loaded`)."""
         await ensure_topics(self.bootstrap, [self.spec])
         self._producer, self._consumer = await start_state_clients(self.bootstrap, self.client_id, linger_ms=5)
-        self._tasks = [
-            asyncio.create_task(self._follow(), name="dedup-follow"),
-            asyncio.create_task(self._sweep_periodically(), name="dedup-sweep"),
-        ]
+        self._follower = TopicFollower(
+            self._consumer,
+            self.topic,
+            self.apply,
+            partitions=self._partitions,
+            on_loaded=self._finish_load,
+            max_records=5000,
+        )
+        self._follower.start("dedup-follow")
+        self._sweeper = asyncio.create_task(self._sweep_periodically(), name="dedup-sweep")
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
             try:
-                await task
+                await self._sweeper
             except asyncio.CancelledError:
                 pass
             except Exception:
-                log.exception("dedup store task %s failed", task.get_name())
-        self._tasks = []
+                log.exception("dedup store sweep failed")
+            self._sweeper = None
+        if self._follower is not None:
+            await self._follower.stop()
         if self._consumer is not None:
             await self._consumer.stop()
             self._consumer = None
@@ -222,56 +229,16 @@ class FingerprintStore:
         await self._producer.send_and_wait(self.topic, key=article_id.encode(), value=value)
 
     # -- reading the topic ------------------------------------------------------------------------------
-    async def _follow(self) -> None:
-        """Load up to the end offsets seen at start, then keep applying what other instances write."""
-        consumer = self._consumer
-        assert consumer is not None
-        started = time.monotonic()
-        while True:
-            try:
-                partitions = await self._assign(consumer)
-                end_offsets: dict[TopicPartition, int] = await consumer.end_offsets(partitions)
-                break
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # stays "loading" (and the handler waits) until the broker answers
-                log.exception("dedup store: cannot start reading %s; retrying", self.topic)
-                await asyncio.sleep(_RETRY_DELAY_S)
-        remaining = {tp: end for tp, end in end_offsets.items() if end > 0}
-        if not remaining:
-            self._finish_load(time.monotonic() - started)
-        while True:
-            try:
-                batches = await consumer.getmany(timeout_ms=500, max_records=5000)
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # the broker going away must not end the tailing for good
-                log.exception("dedup store: reading %s failed; retrying", self.topic)
-                await asyncio.sleep(_RETRY_DELAY_S)
-                continue
-            for records in batches.values():
-                self.apply(records)
-            if not self.loaded:
-                for tp in list(remaining):
-                    if await consumer.position(tp) >= remaining[tp]:
-                        del remaining[tp]
-                if not remaining:
-                    self._finish_load(time.monotonic() - started)
-
-    async def _assign(self, consumer: AIOKafkaConsumer) -> list[TopicPartition]:
+    async def _partitions(self) -> list[TopicPartition]:
         assert self._producer is not None
         # The producer waits for the topic's metadata; the consumer only reports what it already has.
         numbers = await self._producer.partitions_for(self.topic)
-        partitions = [TopicPartition(self.topic, number) for number in sorted(numbers)]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        return partitions
+        return [TopicPartition(self.topic, number) for number in sorted(numbers)]
 
     def _finish_load(self, elapsed_s: float) -> None:
         # Entries read before a newer one arrived may be outside the window after all.
         self._pending_tombstones.extend(self.ledger.take_expired())
         self.index.expire()
-        self._loaded.set()
         log.info(
             "dedup index loaded from %s: %d entries (%d expired skipped) in %.2fs",
             self.topic,
@@ -279,6 +246,7 @@ class FingerprintStore:
             self.skipped_entries,
             elapsed_s,
         )
+        self._loaded.set()
 
     def apply(self, records: Iterable[ConsumerRecord[bytes, bytes]]) -> None:
         """Fold records of the topic into the index: tombstones and expired entries are skipped."""

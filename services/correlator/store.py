@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import OrderedDict
 from collections.abc import Iterable
 
@@ -20,12 +19,12 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from pydantic import ValidationError
 
 from ..common.models import Incident
+from ..common.state_topic import TopicFollower
 from .clustering import IncidentIndex
 
 log = logging.getLogger(__name__)
 
 LOADING_REASON = "incidents loading"
-_RETRY_DELAY_S = 2.0
 _LISTENER_BACKLOG = 1000
 
 
@@ -41,10 +40,8 @@ class IncidentStore:
         self._recent: OrderedDict[str, Incident] = OrderedDict()
         self._listeners: set[asyncio.Queue[Incident | None]] = set()
         self._loaded = asyncio.Event()
-        self._fetched = asyncio.Event()  # set after every fetch from the topic, empty ones included
-        self._partitions: list[TopicPartition] = []
         self._consumer: AIOKafkaConsumer | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._follower: TopicFollower | None = None
 
     @property
     def loaded(self) -> bool:
@@ -60,18 +57,15 @@ class IncidentStore:
             auto_offset_reset="earliest",
         )
         await self._consumer.start()
-        self._task = asyncio.create_task(self._follow(), name="incidents-follow")
+        self._follower = TopicFollower(
+            self._consumer, self.topic, self.apply, partitions=self._partitions, on_loaded=self._finish_load
+        )
+        self._follower.start("incidents-follow")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            except Exception:
-                log.exception("incident store: reader failed")
-            self._task = None
+        if self._follower is not None:
+            await self._follower.stop()
+            self._follower = None
         for queue in list(self._listeners):
             queue.put_nowait(None)
         if self._consumer is not None:
@@ -89,12 +83,8 @@ class IncidentStore:
         from another instance is matched against that instance's last writes, not against older ones (it
         acknowledged its input only after they were written, so they are in the log by now)."""
         await self.wait_loaded()
-        consumer = self._consumer
-        assert consumer is not None
-        ends: dict[TopicPartition, int] = await consumer.end_offsets(self._partitions)
-        while [tp for tp, end in ends.items() if await consumer.position(tp) < end]:
-            self._fetched.clear()
-            await self._fetched.wait()
+        assert self._follower is not None
+        await self._follower.catch_up()
 
     # -- the map's side -------------------------------------------------------------------------------
     def recent(self) -> list[Incident]:
@@ -154,51 +144,18 @@ class IncidentStore:
                     queue.get_nowait()
                 queue.put_nowait(None)
 
-    async def _follow(self) -> None:
-        consumer = self._consumer
-        assert consumer is not None
-        started = time.monotonic()
-        while True:
-            try:
-                # Without a group, the subscribed reader is assigned every partition once it has metadata.
-                partitions = sorted(consumer.assignment())
-                if not partitions:
-                    await asyncio.sleep(0.2)
-                    continue
-                await consumer.seek_to_beginning(*partitions)
-                end_offsets: dict[TopicPartition, int] = await consumer.end_offsets(partitions)
-                self._partitions = partitions
-                break
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("incident store: cannot start reading %s; retrying", self.topic)
-                await asyncio.sleep(_RETRY_DELAY_S)
-        remaining = {tp: end for tp, end in end_offsets.items() if end > 0}
-        if not remaining:
-            self._finish_load(time.monotonic() - started)
-        while True:
-            try:
-                batches = await consumer.getmany(timeout_ms=500, max_records=2000)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("incident store: reading %s failed; retrying", self.topic)
-                await asyncio.sleep(_RETRY_DELAY_S)
-                continue
-            for records in batches.values():
-                self.apply(records)
-            self._fetched.set()
-            if not self.loaded:
-                for tp in list(remaining):
-                    if await consumer.position(tp) >= remaining[tp]:
-                        del remaining[tp]
-                if not remaining:
-                    self._finish_load(time.monotonic() - started)
+    async def _partitions(self) -> list[TopicPartition]:
+        """Without a group, the subscribed reader is assigned every partition once it has metadata."""
+        assert self._consumer is not None
+        for _ in range(50):
+            partitions = sorted(self._consumer.assignment())
+            if partitions:
+                return partitions
+            await asyncio.sleep(0.2)
+        raise RuntimeError(f"no partitions of {self.topic} assigned after 10 s")
 
     def _finish_load(self, elapsed_s: float) -> None:
         expired = self.index.expire()
-        self._loaded.set()
         log.info(
             "incidents loaded from %s: %d records, %d open incidents (%d closed) in %.2fs",
             self.topic,
@@ -207,3 +164,4 @@ class IncidentStore:
             len(expired),
             elapsed_s,
         )
+        self._loaded.set()

@@ -23,10 +23,9 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 
 from ..common.kafka import TopicSpec, ensure_topics, start_state_clients
+from ..common.state_topic import TopicFollower
 
 log = logging.getLogger(__name__)
-
-_RETRY_DELAY_S = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,25 +105,19 @@ class KafkaFeedStateStore:
         self.skipped = 0
         self._consumer: AIOKafkaConsumer | None = None
         self._producer: AIOKafkaProducer | None = None
-        self._partitions: list[TopicPartition] = []
-        self._assigned = asyncio.Event()
-        self._fetched = asyncio.Event()  # set after every fetch from the topic, empty ones included
-        self._follower: asyncio.Task[None] | None = None
+        self._follower: TopicFollower | None = None
 
     async def start(self) -> None:
         await ensure_topics(self.bootstrap, [self.spec])
         self._producer, self._consumer = await start_state_clients(self.bootstrap, self.client_id)
-        self._follower = asyncio.create_task(self._follow(), name="feed-state-follow")
+        self._follower = TopicFollower(
+            self._consumer, self.spec.name, self.apply, partitions=self._partitions, max_records=1000
+        )
+        self._follower.start("feed-state-follow")
 
     async def stop(self) -> None:
         if self._follower is not None:
-            self._follower.cancel()
-            try:
-                await self._follower
-            except asyncio.CancelledError:
-                pass
-            except Exception:
-                log.exception("feed state follower failed")
+            await self._follower.stop()
             self._follower = None
         if self._consumer is not None:
             await self._consumer.stop()
@@ -148,41 +141,14 @@ class KafkaFeedStateStore:
 
     async def _catch_up(self) -> None:
         """Until every record written before this call has been applied."""
-        await self._assigned.wait()
-        consumer = self._consumer
-        assert consumer is not None
-        ends: dict[TopicPartition, int] = await consumer.end_offsets(self._partitions)
-        while [tp for tp, end in ends.items() if await consumer.position(tp) < end]:
-            self._fetched.clear()
-            await self._fetched.wait()
+        if self._follower is None:
+            raise RuntimeError("the feed state store is not started")
+        await self._follower.catch_up()
 
-    async def _follow(self) -> None:
-        consumer = self._consumer
-        assert consumer is not None and self._producer is not None
-        while not self._assigned.is_set():
-            try:
-                numbers = await self._producer.partitions_for(self.spec.name)
-                self._partitions = [TopicPartition(self.spec.name, number) for number in sorted(numbers)]
-                consumer.assign(self._partitions)
-                await consumer.seek_to_beginning(*self._partitions)
-                self._assigned.set()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("feed state: cannot start reading %s; retrying", self.spec.name)
-                await asyncio.sleep(_RETRY_DELAY_S)
-        while True:
-            try:
-                batches = await consumer.getmany(timeout_ms=500, max_records=1000)
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # the broker going away must not end the following for good
-                log.exception("feed state: reading %s failed; retrying", self.spec.name)
-                await asyncio.sleep(_RETRY_DELAY_S)
-                continue
-            for records in batches.values():
-                self.apply(records)
-            self._fetched.set()
+    async def _partitions(self) -> list[TopicPartition]:
+        assert self._producer is not None
+        numbers = await self._producer.partitions_for(self.spec.name)
+        return [TopicPartition(self.spec.name, number) for number in sorted(numbers)]
 
     def apply(self, records: Iterable[ConsumerRecord[bytes, bytes]]) -> None:
         """Fold records of the topic in: tombstones forget a feed, a bad record is skipped."""
