@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Image smoke test: build deploy/Dockerfile with podman and run it against a local broker: topic init,
-# each service reaching /readyz, then one demo article coded to events. `make image-check` runs it and
-# .ci/run calls that.
+# each of the four services reaching /readyz, then one demo article coded to events, the correlator
+# putting an event into an incident, and its map page served. `make image-check` runs it and .ci/run
+# calls that.
 #
 # Where podman cannot be had (not Linux, not root without podman, no apt), it prints why and exits 0;
 # NEWSWIRE_IMAGE_CHECK=require turns that skip into a failure, and NEWSWIRE_IMAGE_CHECK=skip skips.
@@ -117,7 +118,7 @@ bootstrap=$(NEWSWIRE_DATA_DIR=$RUN/host "$VENV_BIN/newswire" broker status \
 [[ -n $bootstrap ]] || { cat "$RUN/broker.out" >&2; echo "image-check: FAILED: no broker address" >&2; exit 1; }
 read -ra ports < <("$VENV_BIN/python" - <<'EOF'
 import socket
-held = [socket.socket() for _ in range(4)]
+held = [socket.socket() for _ in range(5)]
 for s in held:
     s.bind(("127.0.0.1", 0))
 print(*(s.getsockname()[1] for s in held))
@@ -132,16 +133,16 @@ oneshot=(--rm --no-healthcheck)
 step "topic init (newswire topics create) against $bootstrap"
 podman run "${oneshot[@]}" "${common[@]}" "$IMAGE" topics create
 
-step "serving the demo site from the image on port ${ports[3]}"
+step "serving the demo site from the image on port ${ports[4]}"
 chmod 0777 "$RUN/config"
 containers+=("newswire-$TAG-demo")
 podman run -d --name "newswire-$TAG-demo" --no-healthcheck "${common[@]}" -v "$RUN/config:/config" "$IMAGE" \
-  demo-site --port "${ports[3]}" --feeds-file /config/feeds.yaml --interval 5 >/dev/null
+  demo-site --port "${ports[4]}" --feeds-file /config/feeds.yaml --interval 5 >/dev/null
 for _ in $(seq 60); do [[ -s $RUN/config/feeds.yaml ]] && break; sleep 1; done
 [[ -s $RUN/config/feeds.yaml ]] || { echo "image-check: FAILED: the demo site wrote no feeds file" >&2; exit 1; }
 
-services=(fetcher cleaner extractor)
-for i in 0 1 2; do
+services=(fetcher cleaner extractor correlator)  # on ports[0..3]
+for i in "${!services[@]}"; do
   name=newswire-$TAG-${services[$i]}
   containers+=("$name")
   podman run -d --name "$name" "${common[@]}" -e NEWSWIRE_WEB__PORT="${ports[$i]}" \
@@ -149,7 +150,7 @@ for i in 0 1 2; do
     -v "$RUN/config:/config:ro" "$IMAGE" "${services[$i]}" >/dev/null 2>>"$RUN/podman.log"
 done
 step "services started; waiting for each /readyz"
-for i in 0 1 2; do
+for i in "${!services[@]}"; do
   url=http://127.0.0.1:${ports[$i]}/readyz
   for _ in $(seq 300); do
     curl -fsS -o /dev/null "$url" 2>/dev/null && break
@@ -164,7 +165,32 @@ for i in 0 1 2; do
 done
 
 step "waiting for the demo article's events on the events topic"
-podman run "${oneshot[@]}" "${common[@]}" "$IMAGE" tail events --from-beginning --max 1 --idle-timeout 240 >"$RUN/events.jsonl"
+podman run "${oneshot[@]}" "${common[@]}" "$IMAGE" tail events --from-beginning --max 1 --idle-timeout 240 --json \
+  >"$RUN/events.jsonl"
 [[ -s $RUN/events.jsonl ]] || { echo "image-check: FAILED: no event within 240 s" >&2; exit 1; }
 "$VENV_BIN/python" deploy/first_event.py image-check "$RUN/events.jsonl"
+
+step "waiting for the correlator's first incident on the incidents topic"
+podman run "${oneshot[@]}" "${common[@]}" "$IMAGE" tail incidents --from-beginning --max 1 --idle-timeout 120 --json \
+  >"$RUN/incidents.jsonl"
+[[ -s $RUN/incidents.jsonl ]] || { echo "image-check: FAILED: no incident within 120 s of quiet" >&2; exit 1; }
+"$VENV_BIN/python" deploy/first_event.py image-check "$RUN/incidents.jsonl" --topic incidents
+map_url=http://127.0.0.1:${ports[3]}/map/
+curl -fsS -D "$RUN/map.headers" -o "$RUN/map.html" "$map_url" \
+  || { echo "image-check: FAILED: the correlator's map at $map_url" >&2; exit 1; }
+if ! grep -qi '^content-type: text/html' "$RUN/map.headers" || ! grep -qi '<html' "$RUN/map.html"; then
+  echo "image-check: FAILED: $map_url is not an HTML page (see $RUN/map.headers)" >&2; exit 1
+fi
+# What the page loads is package data too (pyproject's correlator/static/**), nested folders included.
+for asset in map.js map.css vendor/d3-geo.min.js vendor/countries-110m.json; do
+  curl -fsS -o /dev/null "$map_url$asset" || { echo "image-check: FAILED: the map's $asset is not served" >&2; exit 1; }
+done
+curl -fsS -o "$RUN/incidents.json" "http://127.0.0.1:${ports[3]}/incidents"
+"$VENV_BIN/python" - "$RUN/incidents.jsonl" "$RUN/incidents.json" <<'EOF'
+import json, sys
+first = json.loads(open(sys.argv[1], encoding="utf-8").readline())["incident_id"]
+shown = {incident["incident_id"] for incident in json.load(open(sys.argv[2], encoding="utf-8"))}
+assert first in shown, f"image-check: FAILED: /incidents lacks {first} (it shows {len(shown)})"
+EOF
+step "the map is served ($map_url, $(wc -c <"$RUN/map.html") bytes of HTML, its assets, the incident in /incidents)"
 step "passed: image $IMAGE, $((size / 1000000)) MB"

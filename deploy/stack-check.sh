@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compose smoke test: docker-compose.yml run by podman-compose, with the image deploy/image-check.sh built
-# and a Kafka stand-in built here, then one demo article coded to events. `make stack-check` runs it after
-# the image check, and .ci/run calls both.
+# and a Kafka stand-in built here, then one demo article coded to events, the correlator putting an event
+# into an incident, and its map page on the published port. `make stack-check` runs it after the image
+# check, and .ci/run calls both.
 #
 # What differs from `docker compose up`, and why:
 # - kafka runs a local stand-in for apache/kafka (Debian's Java 17 runtime and the jars deploy/kafka/pom.xml
@@ -12,7 +13,7 @@
 # - services start in the order depends_on gives, one step at a time, with each healthcheck run by hand:
 #   without systemd, podman cannot time healthchecks, so `service_healthy` would never be reached.
 # It skips, with the reason, where deploy/image-check.sh skipped (NEWSWIRE_IMAGE_CHECK works the same).
-# The compose file publishes fixed host ports (9092, 6061-6063): one stack check per machine at a time.
+# The compose file publishes fixed host ports (9092, 6061-6064): one stack check per machine at a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -81,11 +82,12 @@ services:
       NEWSWIRE_FETCHER__POLICY__ALLOW_PRIVATE: '["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]'
     volumes: ["$WORK/config:/config:ro"]
 EOF
+SERVICES=(fetcher cleaner extractor correlator)
 compose() { "$COMPOSE" --project-name "newswire-$TAG" -f docker-compose.yml -f "$WORK/override.yaml" "$@"; }
 container_of() { podman ps -a --filter "label=io.podman.compose.project=newswire-$TAG" \
   --filter "label=io.podman.compose.service=$1" --format '{{.Names}}' | head -1; }
 cleanup() {
-  for service in kafka topics demo fetcher cleaner extractor; do
+  for service in kafka topics demo "${SERVICES[@]}"; do
     name=$(container_of "$service")
     [[ -n $name ]] && podman logs "$name" >"$WORK/$service.log" 2>&1
   done
@@ -122,14 +124,40 @@ compose up --no-deps topics >>"$WORK/up.log" 2>&1 || true
 topics=$(container_of topics)
 [[ $(podman inspect --format '{{.State.ExitCode}}' "$topics") == 0 ]] \
   || { podman logs "$topics" 2>&1 | tail -20 >&2; fail "the topics job failed"; }
-step "topics created; compose up: fetcher, cleaner, extractor"
-compose up -d --no-deps fetcher cleaner extractor >>"$WORK/up.log" 2>&1 || { tail -20 "$WORK/up.log" >&2; fail "compose up services"; }
-for service in fetcher cleaner extractor; do
+step "topics created; compose up: ${SERVICES[*]}"
+compose up -d --no-deps "${SERVICES[@]}" >>"$WORK/up.log" 2>&1 || { tail -20 "$WORK/up.log" >&2; fail "compose up services"; }
+for service in "${SERVICES[@]}"; do
   wait_healthy "$service" 300
   step "$service healthy (the image's HEALTHCHECK on its compose port)"
 done
 step "waiting for the demo article's events (compose exec extractor newswire tail events)"
-compose exec -T extractor newswire tail events --from-beginning --max 1 --idle-timeout 240 >"$WORK/events.jsonl" 2>"$WORK/tail.log" || true
+compose exec -T extractor newswire tail events --from-beginning --max 1 --idle-timeout 240 --json \
+  >"$WORK/events.jsonl" 2>"$WORK/tail.log" || true
 [[ -s $WORK/events.jsonl ]] || fail "no event within 240 s (logs in $WORK)"
 "$VENV_BIN/python" deploy/first_event.py stack-check "$WORK/events.jsonl"
-step "passed: the compose stack coded a demo article"
+
+step "waiting for the correlator's first incident (compose exec correlator newswire tail incidents)"
+compose exec -T correlator newswire tail incidents --from-beginning --max 1 --idle-timeout 120 --json \
+  >"$WORK/incidents.jsonl" 2>"$WORK/tail-incidents.log" || true
+if [[ ! -s $WORK/incidents.jsonl ]]; then
+  # What the correlator took in and put out says whether it saw no event or published nothing.
+  compose exec -T correlator python -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:6064/metrics", timeout=5).read().decode())' \
+    >"$WORK/correlator.metrics" 2>&1 || true
+  grep -E '^newswire_messages_(in|out)_total|^newswire_dead' "$WORK/correlator.metrics" >&2 || true
+  fail "no incident within 120 s of quiet (logs and correlator.metrics in $WORK)"
+fi
+"$VENV_BIN/python" deploy/first_event.py stack-check "$WORK/incidents.jsonl" --topic incidents
+# The map on the port the compose file publishes, as a person opens it (its header names this address).
+map_url=http://localhost:6064/map/
+ready=
+for _ in $(seq 30); do
+  curl -fsS -o /dev/null http://localhost:6064/readyz 2>/dev/null && { ready=yes; break; }
+  sleep 1
+done
+[[ -n $ready ]] || fail "the correlator's published port answers no /readyz (http://localhost:6064/readyz)"
+curl -fsS -D "$WORK/map.headers" -o "$WORK/map.html" "$map_url" || fail "the correlator's map at $map_url"
+if ! grep -qi '^content-type: text/html' "$WORK/map.headers" || ! grep -qi '<html' "$WORK/map.html"; then
+  fail "$map_url is not an HTML page (see $WORK/map.headers)"
+fi
+step "the map is served on the published port ($map_url, $(wc -c <"$WORK/map.html") bytes of HTML)"
+step "passed: the compose stack coded a demo article and correlated it into an incident"

