@@ -354,6 +354,13 @@ def test_dateline_forms(gazetteer: Gazetteer) -> None:
     found = find_dateline("BEIRUT — Syrian troops fired on mourners.", gazetteer, context)
     assert found is not None and found.location.country_code == "LB"
     assert find_dateline("Thousands of people marched - peacefully - to the square.", gazetteer, context) is None
+    # Title case is a dateline straight before a dash too, so the town the report was filed from is not
+    # taken for the place of what it reports ("a village in northwestern Syria").
+    found = find_dateline("Beirut, Lebanon — Five civilians were killed in Idlib.", gazetteer, context)
+    assert found is not None and found.location.country_code == "LB" and found.end == len("Beirut, Lebanon — ")
+    found = find_dateline("Kharkiv — Drones struck a block of flats.", gazetteer, context)
+    assert found is not None and found.location.country_code == "UA"
+    assert find_dateline("Thousands marched — peacefully — to the square.", gazetteer, context) is None
 
 
 # --- background --------------------------------------------------------------------------------------

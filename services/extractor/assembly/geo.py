@@ -654,9 +654,13 @@ def best_location(mentions: Sequence[PlaceMention]) -> Location | None:
     return best.location
 
 
-# "DERAA, Syria (Reuters) - ", "BEIRUT — ", "Homs, Nov 15 (AFP) -": where the report was filed from.
+# "DERAA, Syria (Reuters) - ", "BEIRUT — ", "Homs, Nov 15 (AFP) -", "Beirut, Lebanon — ": where the report
+# was filed from.
 _DATELINE = re.compile(
-    r"^\s*(?P<place>[A-Z][A-Z'’.]+(?:[\s-][A-Z][A-Z'’.]+){0,2}|[A-Z][a-z'’]+(?:[\s-][A-Z][a-z'’]+){0,2}(?=[^\n]{0,40}\([A-Z]))"
+    r"^\s*(?P<place>[A-Z][A-Z'’.]+(?:[\s-][A-Z][A-Z'’.]+){0,2}|[A-Z][a-z'’]+(?:[\s-][A-Z][a-z'’]+){0,2}"
+    # A place in title case is a dateline only before an agency or straight before a dash: "Beirut, Lebanon —"
+    # (an em or en dash: "Betancourt -- who holds dual citizenship --" is a name in an aside)
+    r"(?=[^\n]{0,40}\([A-Z]|(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+){0,2})?\s*[—–]\s))"
     r"(?:,\s*(?P<region>[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+){0,2}))?"
     r"(?:,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?"
     r"\s*(?:\((?P<agency>[A-Za-z][\w .&-]{0,30})\)\s*)?(?:--|-|—|–)\s+"
