@@ -175,7 +175,10 @@ async def test_reports_become_incidents_that_survive_a_restart(kafka_bootstrap: 
 
         async with httpx.AsyncClient(timeout=5) as client:
             listed = (await client.get(f"http://127.0.0.1:{port}/incidents")).json()
+            metrics = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
         assert {incident["incident_id"] for incident in listed} == set(latest)
+        assert 'newswire_correlator_assignments_total{outcome="opened"} 2.0' in metrics
+        assert 'newswire_correlator_assignments_total{outcome="joined"} 1.0' in metrics
 
     # A new process reads its state back from the topic: a later report joins the same incident.
     with running_service("correlator", ns) as process:
