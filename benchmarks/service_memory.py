@@ -20,7 +20,9 @@ from pathlib import Path
 
 from chaos import descendants, process_children, rss_bytes
 
-SERVICES = ("fetcher", "cleaner", "extractor")
+from newswire.common.services import SERVICE_NAMES
+
+SERVICES = SERVICE_NAMES
 
 
 def _cmdline(pid: int) -> list[str]:

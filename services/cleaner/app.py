@@ -6,13 +6,14 @@ from typing import Any
 
 from ..common.resources import manage
 from ..common.runtime import ServiceRuntime
+from ..common.services import default_port
 from .dedup import NearDuplicateIndex
 from .dedup_store import FingerprintStore, fingerprint_topic_spec
 from .handlers import CleanerHandler
 from .pool import CleaningPool
 from .settings import CleanerSettings
 
-DEFAULT_PORT = 6062
+DEFAULT_PORT = default_port("cleaner")
 
 
 def create_app(settings: CleanerSettings) -> ServiceRuntime:

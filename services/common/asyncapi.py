@@ -19,10 +19,11 @@ from typing import Any
 
 import yaml
 
-from .kafka import SERVICES, pipeline_topics
+from .kafka import pipeline_topics
 from .models import TOPIC_MODELS
 from .runtime import TRACE_HEADER, VERSION_HEADER
 from .schemas import REPO_SCHEMAS, model_schema, schema_filename
+from .services import SERVICE_NAMES, SERVICES
 from .settings import ServiceSettings, TopicNames
 
 ASYNCAPI_VERSION = "3.0.0"
@@ -131,7 +132,7 @@ CONTRACTS: tuple[Contract, ...] = (
             receivers=(),
             about=f"The {service}'s dead letters: what it could not handle, untouched, with the reason.",
         )
-        for service in SERVICES
+        for service in SERVICE_NAMES
     ),
 )
 
@@ -189,13 +190,6 @@ STATE_TOPICS: tuple[StateTopic, ...] = (
         grouped=True,
     ),
 )
-
-SERVICE_TEXT = {
-    "fetcher": "polls the feeds, queues article URLs and fetches the pages",
-    "cleaner": "extracts text and metadata from the pages and marks near-duplicates",
-    "extractor": "codes events, places and dates from the clean text",
-    "correlator": "groups events from different articles into incidents, one per real-world occurrence",
-}
 
 
 def default_settings() -> ServiceSettings:
@@ -354,7 +348,7 @@ def _info(settings: ServiceSettings) -> dict[str, Any]:
         ),
         "license": {"name": "Apache-2.0", "url": "https://www.apache.org/licenses/LICENSE-2.0"},
         "tags": [
-            *({"name": service, "description": f"the {service}: {SERVICE_TEXT[service]}"} for service in SERVICES),
+            *({"name": service.name, "description": f"the {service.name}: {service.about}"} for service in SERVICES),
             {"name": "internal", "description": "one deployment's own state; not a contract, do not consume"},
         ],
     }

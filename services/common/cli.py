@@ -26,14 +26,13 @@ import orjson
 
 from .ids import stable_id
 from .processes import terminate_all
+from .services import SERVICE_NAMES, default_port, service
 from .settings import ServiceSettings
 
 if TYPE_CHECKING:
     from .runtime import ServiceRuntime
 
 log = logging.getLogger("newswire")
-SERVICE_NAMES = ("fetcher", "cleaner", "extractor", "correlator")
-SERVICE_PORTS = (6061, 6062, 6063, 6064)  # each service's default web port (its app module's DEFAULT_PORT)
 
 
 def _configure_logging(level: str) -> None:
@@ -53,25 +52,11 @@ def _configure_logging(level: str) -> None:
 
 def _service_factory(name: str) -> tuple[type[ServiceSettings], Callable[[Any], ServiceRuntime]]:
     """Imported lazily: the fetcher need not pay for torch, nor the extractor for feedparser."""
-    if name == "fetcher":
-        from ..fetcher.app import create_app as create_fetcher
-        from ..fetcher.settings import FetcherSettings
-
-        return FetcherSettings, create_fetcher
-    if name == "cleaner":
-        from ..cleaner.app import create_app as create_cleaner
-        from ..cleaner.settings import CleanerSettings
-
-        return CleanerSettings, create_cleaner
-    if name == "correlator":
-        from ..correlator.app import create_app as create_correlator
-        from ..correlator.settings import CorrelatorSettings
-
-        return CorrelatorSettings, create_correlator
-    from ..extractor.app import create_app as create_extractor
-    from ..extractor.settings import ExtractorSettings
-
-    return ExtractorSettings, create_extractor
+    settings_module = importlib.import_module(f"..{name}.settings", __package__)
+    app_module = importlib.import_module(f"..{name}.app", __package__)
+    settings_class: type[ServiceSettings] = getattr(settings_module, service(name).settings_class)
+    create_app: Callable[[Any], ServiceRuntime] = app_module.create_app
+    return settings_class, create_app
 
 
 def run_service(name: str) -> int:
@@ -174,7 +159,7 @@ def cmd_up(args: argparse.Namespace) -> int:
                     children.append(subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT))
             if log_files:
                 print(f"newswire: service logs in {log_dir} (--verbose shows them here)", file=sys.stderr, flush=True)
-            ports = dict(zip(SERVICE_NAMES, SERVICE_PORTS, strict=True))
+            ports = {name: default_port(name) for name in SERVICE_NAMES}
             threading.Thread(
                 target=_announce_ready, args=(settings.web.host, ports, started), daemon=True, name="ready"
             ).start()

@@ -16,11 +16,11 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
+from .services import SERVICE_NAMES
 from .settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
-SERVICES = ("fetcher", "cleaner", "extractor", "correlator")
 DAY_MS = 24 * 3600 * 1000
 WEEK_MS = 7 * DAY_MS
 
@@ -52,7 +52,7 @@ def pipeline_topics(settings: ServiceSettings) -> list[TopicSpec]:
     # Dead letters carry the original payload, so they need the large-message limit too, and are kept
     # longer: someone has to look at them.
     dlq_config = {**big, "retention.ms": str(4 * WEEK_MS)}
-    specs += [TopicSpec(names.dlq(service), parts, repl, dlq_config) for service in SERVICES]
+    specs += [TopicSpec(names.dlq(service), parts, repl, dlq_config) for service in SERVICE_NAMES]
     return specs
 
 

@@ -6,13 +6,14 @@ from typing import Any
 
 from ..common.resources import manage
 from ..common.runtime import ServiceRuntime
+from ..common.services import default_port
 from .clustering import IncidentIndex
 from .handlers import CorrelatorHandler
 from .settings import CorrelatorSettings
 from .store import IncidentStore
 from .web import register_map
 
-DEFAULT_PORT = 6064
+DEFAULT_PORT = default_port("correlator")
 
 
 def create_app(settings: CorrelatorSettings) -> ServiceRuntime:

@@ -7,11 +7,12 @@ from typing import Any
 
 from ..common.resources import manage
 from ..common.runtime import ServiceRuntime
+from ..common.services import default_port
 from .handlers import ExtractorHandler
 from .pipeline import EventExtractor
 from .settings import ExtractorOptions, ExtractorSettings
 
-DEFAULT_PORT = 6063
+DEFAULT_PORT = default_port("extractor")
 
 
 def load_extractor(options: ExtractorOptions) -> EventExtractor:

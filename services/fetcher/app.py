@@ -11,13 +11,14 @@ from mode.types.signals import BaseSignalT
 
 from ..common.resources import manage
 from ..common.runtime import ServiceRuntime
+from ..common.services import default_port
 from .feed_state import KafkaFeedStateStore, feed_state_topic_spec
 from .feedsfile import load_feeds
 from .handlers import FeedHealthCollector, FeedPoller, PageFetcher
 from .http import PoliteFetcher
 from .settings import FetcherSettings
 
-DEFAULT_PORT = 6061
+DEFAULT_PORT = default_port("fetcher")
 
 
 def create_app(settings: FetcherSettings) -> ServiceRuntime:

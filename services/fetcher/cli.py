@@ -18,13 +18,14 @@ from urllib.parse import urlsplit
 import httpx
 import orjson
 
+from ..common.services import default_port
 from .feeds import FeedError, FeedItem, ParsedFeed, discover_feeds, parse_feed
 from .http import FetchError, PoliteFetcher, decode_html
 from .settings import FetcherSettings
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
-DEFAULT_STATUS_PORT = 6061  # the fetcher's default web port (app.DEFAULT_PORT; not imported: that pulls in Faust)
+DEFAULT_STATUS_PORT = default_port("fetcher")
 
 
 class CheckFailed(Exception):

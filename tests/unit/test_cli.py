@@ -108,10 +108,12 @@ def test_delegated_commands_answer_help_with_their_own_parser(command: str, caps
 
 def test_up_waits_on_each_service_at_its_own_default_port() -> None:
     from newswire.cleaner.app import DEFAULT_PORT as CLEANER_PORT
-    from newswire.common.cli import SERVICE_NAMES, SERVICE_PORTS
+    from newswire.common.cli import _service_factory
+    from newswire.common.services import SERVICE_NAMES, default_port
     from newswire.correlator.app import DEFAULT_PORT as CORRELATOR_PORT
     from newswire.extractor.app import DEFAULT_PORT as EXTRACTOR_PORT
     from newswire.fetcher.app import DEFAULT_PORT as FETCHER_PORT
+    from newswire.fetcher.cli import DEFAULT_STATUS_PORT
 
     ports = {
         "fetcher": FETCHER_PORT,
@@ -119,4 +121,8 @@ def test_up_waits_on_each_service_at_its_own_default_port() -> None:
         "extractor": EXTRACTOR_PORT,
         "correlator": CORRELATOR_PORT,
     }
-    assert dict(zip(SERVICE_NAMES, SERVICE_PORTS, strict=True)) == ports
+    assert {name: default_port(name) for name in SERVICE_NAMES} == ports
+    assert len(set(ports.values())) == len(ports) and DEFAULT_STATUS_PORT == FETCHER_PORT
+    for name in SERVICE_NAMES:  # the registry's names lead to each service's settings and factory
+        settings_class, create_app = _service_factory(name)
+        assert settings_class.__module__ == f"newswire.{name}.settings" and create_app.__name__ == "create_app"
