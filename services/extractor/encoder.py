@@ -17,9 +17,10 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from .arrays import FloatArray
+
 DEFAULT_ENCODER_ALIASES = frozenset({"", "default", "all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"})
 
-FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
 
 

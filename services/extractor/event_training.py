@@ -30,11 +30,10 @@ import numpy as np
 import numpy.typing as npt
 
 from . import corpora
+from .arrays import FloatArray
 from .corpora import LabelledText
 from .heads import DenseHead
 from .lexical import lexical_matrix
-
-FloatArray = npt.NDArray[np.float32]
 
 EVENT_LABEL = "EVENT"
 NOT_EVENT_LABEL = "NONE"

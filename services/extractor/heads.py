@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float32]
+from .arrays import FloatArray
+
 IntArray = npt.NDArray[np.int64]
 
 NO_EVENT = "NONE"

@@ -25,11 +25,11 @@ from typing import Any, Literal
 import numpy as np
 
 from ..common.paths import build_dir
+from .arrays import FloatArray
 from .encoder import (
     DEFAULT_ENCODER_ALIASES,
     EncodedBatch,
     Encoder,
-    FloatArray,
     IntArray,
     empty_batch,
     encoder_display_name,

@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from .heads import LAYER_PARTS, FloatArray, IntArray, TransformerHead
+from .arrays import FloatArray
+from .heads import LAYER_PARTS, IntArray, TransformerHead
 
 
 @dataclass(frozen=True)

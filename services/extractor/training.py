@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from ..common.paths import package_path
 from . import corpora, event_training
+from .arrays import FloatArray
 from .encoder import Encoder
 from .heads import (
     DETECTOR_HEAD,
@@ -54,7 +55,6 @@ from .heads import (
 from .lexical import lexical_matrix
 from .top_layers import TopLayerConfig, fit_top_layers, supports_top_layers
 
-FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
 
 REPO_MODELS_DIR = package_path("models")
