@@ -539,16 +539,26 @@ class PoliteFetcher:
 
     @asynccontextmanager
     async def _slot(self, url: str) -> AsyncIterator[None]:
-        """Per-host slot, then the per-host delay counted from the previous request start, then global."""
+        """Per-host slot, then the per-host delay counted from the previous request start, then global.
+
+        The global slot is taken inside the host's gate and the start stamped once it is held: stamped
+        before, a request that then waited for a global slot went out later than its stamp, and the host's
+        next request, timed from the stamp, followed it too soon (0.43 s apart against a 1 s delay under a
+        10,000-URL backlog, where the global limit is always full). Waiting for the global slot inside
+        the gate holds up only this host's next request, which has to wait for this one anyway; no global
+        slot is held while a host's delay runs."""
         state = self._host(url)
         async with state.semaphore:
             async with state.lock:
                 wait = max(state.last_start + state.delay, state.not_before) - self._clock()
                 if wait > 0:
                     await asyncio.sleep(wait)
+                await self._global.acquire()
                 state.last_start = self._clock()
-            async with self._global:
+            try:
                 yield
+            finally:
+                self._global.release()
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         p = self.policy

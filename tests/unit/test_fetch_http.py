@@ -206,6 +206,34 @@ async def test_per_host_delay_is_measured_from_request_starts(server: LocalServe
     assert min(gaps) >= delay * 0.9, gaps
 
 
+async def test_per_host_delay_holds_while_requests_wait_for_a_global_slot(server: LocalServer) -> None:
+    """A request that waits for a global slot starts later than it was let through its host's gate; the
+    host's next request must count its delay from the real start. (Under a 10,000-URL backlog the global
+    limit is always full, and two requests to one host went out 0.43 s apart against a 1 s delay.)"""
+
+    @server.route("/p")
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(text=html_page("x"), content_type="text/html")
+
+    @server.route("/slow")
+    async def slow(request: web.Request) -> web.Response:
+        await asyncio.sleep(0.3)
+        return web.Response(text=html_page("slow"), content_type="text/html")
+
+    delay = 0.3
+    other_host = server.url("/slow").replace("127.0.0.1", "localhost")
+    policy = make_policy(per_host_delay=delay, per_host_concurrency=2, global_concurrency=1)
+    async with PoliteFetcher(policy) as polite:
+        blocker = asyncio.create_task(polite.fetch_page(other_host))  # holds the one global slot
+        await asyncio.sleep(0.05)
+        await asyncio.gather(*(polite.fetch_page(server.url("/p")) for _ in range(3)))
+        await blocker
+    starts = sorted(at for path, at in server.hits if path == "/p")
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+    assert len(gaps) == 2
+    assert min(gaps) >= delay * 0.9, gaps
+
+
 async def test_retry_after_is_honoured_and_retries_counted(server: LocalServer, fetcher: PoliteFetcher) -> None:
     state = {"calls": 0}
 
