@@ -211,17 +211,22 @@ async def check_map(port: int, incident_id: str, sources: int) -> None:
         pytest.skip("no Chromium here (apt-get install chromium); the map page was not rendered")
     await asyncio.to_thread(ARTIFACTS.mkdir, parents=True, exist_ok=True)
     screenshot = ARTIFACTS / "incident-map.png"
-    ready = f"document.querySelector('li.incident[data-incident-id=\"{incident_id}\"] .sources')"
+    # The list fills from /incidents at once; the markers go on the map once its world data has loaded.
+    entry = f'li.incident[data-incident-id="{incident_id}"] .sources'
+    marker = f'circle.marker[data-incident-id="{incident_id}"]'
+    ready = f"document.querySelector('{entry}') && document.querySelector('{marker}')"
     page = await asyncio.to_thread(
-        render_page, f"http://127.0.0.1:{port}/map/", screenshot=screenshot, wait_ms=15000, wait_for=ready
+        render_page, f"http://127.0.0.1:{port}/map/", screenshot=screenshot, wait_ms=30000, wait_for=ready
     )
     assert not page.exceptions, page.exceptions
     dom = page.dom
     assert f'data-incident-id="{incident_id}"' in dom
     assert f'data-sources="{sources}"' in dom
-    assert re.search(r'<circle[^>]* class="marker"[^>]* data-incident-id="' + incident_id, dom) or re.search(
-        r'<circle[^>]* data-incident-id="' + incident_id + r'"[^>]* class="marker"', dom
-    ), "no marker for the incident on the map"
+    circles = re.findall(r"<circle\b[^>]*>", dom)
+    on_map = [
+        c for c in circles if re.search(r'class="[^"]*\bmarker\b', c) and f'data-incident-id="{incident_id}"' in c
+    ]
+    assert on_map, f"no marker for the incident on the map among {len(circles)} circles"
     assert screenshot.stat().st_size > 10_000
 
 

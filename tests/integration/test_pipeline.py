@@ -17,6 +17,7 @@ from harness import Namespace, collect, produce, running_service, schema_errors,
 
 from newswire.common.models import EVENT_TYPES, HttpFacts, RawArticle
 from newswire.common.serde import dumps
+from newswire.common.services import SERVICE_NAMES
 from newswire.demo.server import SEED_ARTICLE_PATH, DemoSite, demo_feeds_yaml
 
 APPEAL = "This is the world we live in"
@@ -250,5 +251,5 @@ def test_newswire_up_demo_prints_events(kafka_bootstrap: str, tmp_path: Path) ->
     assert "topics ready" in result.stderr and "service logs in " in result.stderr, result.stderr[-4000:]
     assert "[^Worker]" not in result.stderr and "INFO" not in result.stderr, result.stderr[-4000:]
     log_dir = Path(result.stderr.split("service logs in ", 1)[1].split(" (", 1)[0])
-    assert sorted(p.name for p in log_dir.glob("*.log")) == ["cleaner.log", "extractor.log", "fetcher.log"]
+    assert sorted(p.name for p in log_dir.glob("*.log")) == sorted(f"{name}.log" for name in SERVICE_NAMES)
     assert "Worker" in (log_dir / "extractor.log").read_text()
