@@ -104,15 +104,16 @@ class ServiceRuntime:
         message: BaseModel,
         trace_id: str | None = None,
         *,
-        extra_headers: Sequence[tuple[str, bytes]] = (),
+        headers: Sequence[tuple[str, bytes]] = (),
     ) -> None:
-        """Send and wait for the broker's acknowledgement: the caller acks its input only after this."""
-        headers = [
+        """Send and wait for the broker's acknowledgement: the caller acks its input only after this.
+        Every message carries its schema version and trace id; `headers` adds the caller's own."""
+        record_headers = [
             (VERSION_HEADER, str(getattr(message, "schema_version", SCHEMA_VERSION)).encode()),
             (TRACE_HEADER, (trace_id or uuid.uuid4().hex).encode()),
-            *extra_headers,
+            *headers,
         ]
-        pending = await topic.send(key=key.encode(), value=dumps(message), headers=headers)
+        pending = await topic.send(key=key.encode(), value=dumps(message), headers=record_headers)
         await pending
         self.metrics.messages_out.labels(topic.get_topic_name()).inc()
 

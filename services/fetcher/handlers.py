@@ -567,7 +567,7 @@ class PageFetcher:
             canonical_id,
             forwarded,
             trace_id,
-            extra_headers=[(CANONICAL_OF_HEADER, request.article_id.encode())],
+            headers=[(CANONICAL_OF_HEADER, request.article_id.encode())],
         )
 
     def expire(self, now: float) -> int:

@@ -80,7 +80,7 @@ class RecordingRuntime(ServiceRuntime):
         message: BaseModel,
         trace_id: str | None = None,
         *,
-        extra_headers: Sequence[tuple[str, bytes]] = (),
+        headers: Sequence[tuple[str, bytes]] = (),
     ) -> None:
         if self.broker_down:
             raise ConnectionError("broker unreachable")
