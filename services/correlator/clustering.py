@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from ..common.ids import stable_id
 from ..common.models import Event, Incident, IncidentReport
-from .matching import _FAMILIES, _NEIGHBOURS, Match, match
+from .matching import NEIGHBOUR_FAMILIES, TYPE_FAMILIES, Match, match
 from .reconcile import summarise
 from .reports import date_window, occurred, to_report
 
@@ -34,7 +34,7 @@ def incident_id_for(event_id: str) -> str:
 
 
 def _family(event_type: str) -> str:
-    return _FAMILIES.get(event_type, event_type)
+    return TYPE_FAMILIES.get(event_type, event_type)
 
 
 def _last_day(incident: Incident) -> date | None:
@@ -127,7 +127,7 @@ class IncidentIndex:
         window = date_window(report.event_date, report.published_at)
         for incident in self._incidents.values():
             other = _family(incident.event_type)
-            if other != family and frozenset({family, other}) not in _NEIGHBOURS:
+            if other != family and frozenset({family, other}) not in NEIGHBOUR_FAMILIES:
                 continue
             last = _last_day(incident)
             if window is not None and last is not None and window.first - last > self.window:

@@ -1,8 +1,10 @@
 """Whether an event reports the same occurrence as an incident: type, place, time, words, actors, counts.
 
-Each part scores 0..1 against the incident's reports (the best report counts: reports of one occurrence
-differ in place precision and wording, and one close report is evidence enough), and a part that rules the
-match out returns None: another type family, another town, another week. The parts are weighted and the
+Each part scores 0..1, and a part that rules the match out returns None: another type family, another
+town, another week. Place, words, actors and counts are scored against the incident's reports, the best
+one counting (reports of one occurrence differ in place precision and wording, and one close report is
+evidence enough); the date against the incident's agreed date, so a chain of follow-ups cannot walk it
+forward day by day. The parts are weighted and the
 total is compared with a threshold (`CorrelatorOptions.match_threshold`). Where a report gives no place or
 no date, that part is neutral rather than a veto, since most reports leave something out.
 """
@@ -19,7 +21,7 @@ from .reports import DateWindow, content_words, date_window
 
 # Types that reports of one occurrence are coded as. A bombing can come out as ASSAULT in one report and
 # COERCE in another ("security forces opened fire"), a march as PROTEST or MOBILIZE.
-_FAMILIES: dict[str, str] = {
+TYPE_FAMILIES: dict[str, str] = {
     "ASSAULT": "force",
     "COERCE": "force",
     "MOBILIZE": "protest",
@@ -39,7 +41,7 @@ _FAMILIES: dict[str, str] = {
     "REQUEST": "cooperation",
 }
 # Neighbouring families: police breaking up a march is reported as the protest or as the force.
-_NEIGHBOURS = {frozenset({"force", "protest"}), frozenset({"force", "disaster"})}
+NEIGHBOUR_FAMILIES = {frozenset({"force", "protest"}), frozenset({"force", "disaster"})}
 
 # How far apart two places named at a precision may be and still be one occurrence's place.
 _NEAR_KM = {"city": 15.0, "admin1": 150.0, "country": 600.0}
@@ -68,10 +70,12 @@ def type_score(report: IncidentReport, incident: Incident) -> float | None:
     if report.event_type == incident.event_type:
         same_sub = report.sub_event_type is not None and report.sub_event_type == incident.sub_event_type
         return 1.0 if same_sub or report.sub_event_type is None or incident.sub_event_type is None else 0.8
-    families = frozenset({_FAMILIES.get(report.event_type, "other"), _FAMILIES.get(incident.event_type, "other")})
+    families = frozenset(
+        {TYPE_FAMILIES.get(report.event_type, "other"), TYPE_FAMILIES.get(incident.event_type, "other")}
+    )
     if len(families) == 1 and "other" not in families:
         return 0.6
-    if families in _NEIGHBOURS:
+    if families in NEIGHBOUR_FAMILIES:
         return 0.5
     return None
 
@@ -164,7 +168,7 @@ def words_score(words: frozenset[str], others: Iterable[frozenset[str]]) -> floa
     return best
 
 
-def _actor_key(actor: Actor) -> str:
+def actor_key(actor: Actor) -> str:
     return actor.name.lower().removeprefix("the ").rstrip("s")
 
 
@@ -178,7 +182,7 @@ def actors_score(report: IncidentReport, members: Iterable[IncidentReport]) -> f
             if theirs is None:
                 continue
             for actor in mine:
-                if _actor_key(actor) == _actor_key(theirs):
+                if actor_key(actor) == actor_key(theirs):
                     return 1.0
                 if actor.kind != "unknown" and actor.kind == theirs.kind:
                     best = max(best, 0.7)

@@ -24,7 +24,7 @@ from ..common.models import (
     IncidentReport,
     Location,
 )
-from .matching import _actor_key, place_pair_score
+from .matching import actor_key, place_pair_score
 from .reports import date_window
 
 _PRECISION_RANK = {"city": 0, "admin1": 1, "country": 2}
@@ -132,8 +132,8 @@ def participants(reports: Sequence[IncidentReport]) -> list[Actor]:
     seen: dict[str, Actor] = {}
     for report in reports:
         for actor in (report.actor, report.target):
-            if actor is not None and _actor_key(actor) not in seen and len(seen) < MAX_PARTICIPANTS:
-                seen[_actor_key(actor)] = actor
+            if actor is not None and actor_key(actor) not in seen and len(seen) < MAX_PARTICIPANTS:
+                seen[actor_key(actor)] = actor
     return list(seen.values())
 
 
