@@ -40,6 +40,12 @@ def create_app(settings: CorrelatorSettings) -> ServiceRuntime:
     handler = CorrelatorHandler(runtime, index, store, blocks_topic, incidents_topic)
     register_map(runtime, store, keepalive_s=options.keepalive_s)
 
+    async def close_old_incidents() -> None:
+        """Incidents no report can join any more leave memory (they stay on the topic)."""
+        index.expire()
+
+    runtime.app.timer(interval=60.0)(close_old_incidents)
+
     @runtime.app.agent(events_topic, name="route-events")
     async def route_events(stream: Any) -> None:
         await runtime.consume_batches(stream, options.batch_size, options.batch_wait_s, handler.route_batch)
