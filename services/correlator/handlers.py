@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import faust
-from prometheus_client import Counter, Gauge
+from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from ..common.models import Event
 from ..common.runtime import TRACE_HEADER, ServiceRuntime, header_value
@@ -36,6 +36,24 @@ def block_key(event: Event) -> str:
     return (location.country_code if location is not None and location.country_code else UNPLACED).upper()
 
 
+class CorrelatorMetrics:
+    """The correlator's own metrics, beside every service's: joined against opened is the live over-count
+    factor (reports per incident)."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.assignments = Counter(
+            "newswire_correlator_assignments_total",
+            "Events put into incidents: opened one, joined one, or redelivered (already in one)",
+            ["outcome"],
+            registry=registry,
+        )
+        self.open_incidents = Gauge(
+            "newswire_correlator_open_incidents",
+            "Incidents a new report can still join (held in memory)",
+            registry=registry,
+        )
+
+
 class CorrelatorHandler:
     def __init__(
         self,
@@ -50,18 +68,7 @@ class CorrelatorHandler:
         self.store = store
         self.blocks = blocks
         self.incidents = incidents
-        # Reports joined against incidents opened is the live over-count factor (reports per incident).
-        self.assignments = Counter(
-            "newswire_correlator_assignments_total",
-            "Events put into incidents: opened one, joined one, or redelivered (already in one)",
-            ["outcome"],
-            registry=runtime.metrics.registry,
-        )
-        self.open_incidents = Gauge(
-            "newswire_correlator_open_incidents",
-            "Incidents a new report can still join (held in memory)",
-            registry=runtime.metrics.registry,
-        )
+        self.metrics = CorrelatorMetrics(runtime.metrics.registry)
 
     async def _decode(self, event: faust.EventT[Any], stage: str) -> Event | None:
         payload = event.value if isinstance(event.value, bytes) else None
@@ -107,8 +114,8 @@ class CorrelatorHandler:
             if assignment is not None:
                 incident = assignment.incident
                 outcome = "opened" if assignment.opened else "joined" if assignment.match else "redelivered"
-                self.assignments.labels(outcome).inc()
-                self.open_incidents.set(len(self.index))
+                self.metrics.assignments.labels(outcome).inc()
+                self.metrics.open_incidents.set(len(self.index))
                 trace_id = header_value(event.message.headers, TRACE_HEADER)
                 await runtime.publish(self.incidents, incident.incident_id, incident, trace_id)
                 log.debug(

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from newswire.common.health import ServiceMetrics
+from newswire.correlator.handlers import CorrelatorMetrics
 from newswire.fetcher.handlers import FeedHealthCollector
 from newswire.fetcher.schedule import PollSchedule
 
@@ -26,6 +27,9 @@ def _exported_sample_names() -> set[str]:
         counter.labels("x").inc()
     metrics.errors.labels("stage", "Error").inc()
     metrics.dead_letters.labels("stage").inc()
+    correlator = CorrelatorMetrics(metrics.registry)
+    correlator.assignments.labels("opened").inc()
+    correlator.open_incidents.set(1)
     return {sample.name for family in metrics.registry.collect() for sample in family.samples}
 
 
