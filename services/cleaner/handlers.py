@@ -6,21 +6,16 @@ import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 import faust
 
 from ..common.models import CleanArticle, RawArticle
 from ..common.runtime import TRACE_HEADER, ServiceRuntime, header_value
 from ..common.serde import PoisonMessage, loads
+from ..common.urls import source_domain
 from .dedup import fingerprint
 from .extract import CleaningError, CleanResult
 from .pool import CleaningPool
-
-
-def source_domain(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.")
 
 
 def to_clean_article(raw: RawArticle, result: CleanResult, duplicate_of: str | None) -> CleanArticle:

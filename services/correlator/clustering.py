@@ -38,8 +38,8 @@ def _family(event_type: str) -> str:
 
 
 def _last_day(incident: Incident) -> date | None:
-    days = [w.last for r in incident.reports if (w := date_window(r.event_date, r.published_at)) is not None]
-    return max(days) if days else None
+    """The last day the incident's reports allow (its agreed date's window already holds it)."""
+    return date.fromisoformat(incident.date.latest) if incident.date is not None else None
 
 
 class IncidentIndex:

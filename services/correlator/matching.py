@@ -54,12 +54,6 @@ NOTHING_IN_COMMON = 0.1
 _ENOUGH_WORDS = 4
 
 
-def _has_words(report: IncidentReport, members: Iterable[IncidentReport]) -> bool:
-    return len(distinctive_words(report)) >= _ENOUGH_WORDS and any(
-        len(distinctive_words(member)) >= _ENOUGH_WORDS for member in members
-    )
-
-
 @dataclass(frozen=True)
 class Match:
     score: float
@@ -221,16 +215,19 @@ def match(report: IncidentReport, incident: Incident) -> Match | None:
     day = date_pair_score(date_window(report.event_date, report.published_at), agreed_window(incident))
     if day is None:
         return None
+    mine = distinctive_words(report)
+    theirs = [distinctive_words(member) for member in members]
     parts = {
         "type": kind,
         "place": max(place for place in places if place is not None),
         "date": day,
-        "words": words_score(distinctive_words(report), (distinctive_words(member) for member in members)),
+        "words": words_score(mine, theirs),
         "actors": actors_score(report, members),
         "counts": counts_score(report, members),
     }
     score = sum(WEIGHTS[name] * value for name, value in parts.items())
-    if parts["words"] == 0.0 and _has_words(report, members):
+    says_enough = len(mine) >= _ENOUGH_WORDS and any(len(words) >= _ENOUGH_WORDS for words in theirs)
+    if parts["words"] == 0.0 and says_enough:
         # Two reports of one occurrence name something in common (the mosque, the market, the victims);
         # two that say enough and share nothing are more likely two occurrences in one town that day.
         score -= NOTHING_IN_COMMON

@@ -172,8 +172,8 @@ def reconcile_count(sources: Sequence[IncidentReport], kind: str) -> tuple[Count
     return chosen, rule, low, high, len(given)
 
 
-def agreed_counts(reports: Sequence[IncidentReport]) -> IncidentCounts:
-    sources = independent(reports)
+def agreed_counts(sources: Sequence[IncidentReport]) -> IncidentCounts:
+    """Each kind's figure over the independent reports (`independent`)."""
     fields = {}
     for kind in ("killed", "injured", "arrested", "participants"):
         reconciled = reconcile_count(sources, kind)
@@ -192,11 +192,11 @@ def agreed_counts(reports: Sequence[IncidentReport]) -> IncidentCounts:
     return IncidentCounts.model_validate(fields)
 
 
-def confidence(reports: Sequence[IncidentReport]) -> float:
+def confidence(sources: Sequence[IncidentReport]) -> float:
     """Independent sources that each report it make an occurrence likelier: a noisy-or of their
     confidence times how well each matched."""
     doubt = 1.0
-    for report in independent(reports):
+    for report in sources:
         doubt *= 1.0 - report.confidence * report.score
     return round(min(0.99, 1.0 - doubt), 4)
 
@@ -206,6 +206,7 @@ def summarise(incident_id: str, reports: Sequence[IncidentReport], revision: int
     if not reports:
         raise ValueError("an incident has at least one report")
     event_type, sub_type = agreed_type(reports)
+    sources = independent(reports)
     return Incident(
         incident_id=incident_id,
         revision=revision,
@@ -214,12 +215,12 @@ def summarise(incident_id: str, reports: Sequence[IncidentReport], revision: int
         place=agreed_place(reports),
         date=agreed_date(reports),
         participants=participants(reports),
-        counts=agreed_counts(reports),
+        counts=agreed_counts(sources),
         event_ids=list(dict.fromkeys(r.event_id for r in reports)),
         article_ids=list(dict.fromkeys(r.article_id for r in reports)),
         reports=list(reports),
-        sources=len({r.source for r in independent(reports)}),
+        sources=len({r.source for r in sources}),
         first_seen=min(r.joined_at for r in reports),
         last_seen=max(r.joined_at for r in reports),
-        confidence=confidence(reports),
+        confidence=confidence(sources),
     )

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from urllib.parse import urlsplit
 
 from ..common.models import Event, EventDate, IncidentReport
+from ..common.urls import source_domain
 
 # Modalities that do not say an occurrence happened: a threat, a plan, a denial.
 NOT_OCCURRED = frozenset({"threatened", "planned", "denied"})
@@ -57,8 +57,7 @@ def content_words(text: str) -> frozenset[str]:
 
 
 def outlet(url: str | None) -> str:
-    host = (urlsplit(url).hostname or "") if url else ""
-    return host.lower().removeprefix("www.") or "unknown"
+    return (source_domain(url) if url else "") or "unknown"
 
 
 def occurred(event: Event) -> bool:
