@@ -4,8 +4,8 @@ Every instance reads the whole topic (no consumer group): in full at start-up, t
 instance owns the countries whose partitions of the blocks topic it is assigned (handlers.py), so it
 writes only their incidents; it still holds the others', which makes a hand-over of a country cheap and
 lets any instance's map show every incident. What is read is folded into the matching index and passed
-to the map's listeners, own writes included (they come back with their offsets, which is what a
-listener that reconnects resumes from).
+to the map's listeners, own writes included; a listener dropped for falling behind reconnects and
+starts again from `recent()`.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class IncidentStore:
             await self._follower.stop()
             self._follower = None
         for queue in list(self._listeners):
-            queue.put_nowait(None)
+            self._drop(queue)
         if self._consumer is not None:
             await self._consumer.stop()
             self._consumer = None
@@ -139,10 +139,14 @@ class IncidentStore:
             try:
                 queue.put_nowait(incident)
             except asyncio.QueueFull:  # a stalled browser: drop it, its EventSource reconnects
-                self._listeners.discard(queue)
-                while not queue.empty():
-                    queue.get_nowait()
-                queue.put_nowait(None)
+                self._drop(queue)
+
+    def _drop(self, queue: asyncio.Queue[Incident | None]) -> None:
+        """End a listener's stream: what it has not read yet is discarded, then None tells it to go."""
+        self._listeners.discard(queue)
+        while not queue.empty():
+            queue.get_nowait()
+        queue.put_nowait(None)
 
     async def _partitions(self) -> list[TopicPartition]:
         """Without a group, the subscribed reader is assigned every partition once it has metadata."""

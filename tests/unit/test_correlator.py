@@ -320,3 +320,37 @@ def test_tail_prints_an_incident_as_one_line() -> None:
     assert "\n" not in line
     assert line.startswith(f"[{joined.incident.incident_id[:12]}] ASSAULT where=Deraa/SY when=2024-03-08")
     assert "killed=27(23-27)" in line and "sources=2 reports=2 rev=2" in line
+
+
+class _Record:
+    """What the store reads of a Kafka record."""
+
+    def __init__(self, key: bytes, value: bytes | None, offset: int) -> None:
+        self.key, self.value, self.partition, self.offset = key, value, 0, offset
+
+
+async def test_the_store_keeps_the_latest_revision_and_drops_a_listener_that_falls_behind() -> None:
+
+    from newswire.common.serde import dumps
+    from newswire.correlator import store as store_module
+    from newswire.correlator.store import IncidentStore
+
+    idx = index()
+    store = IncidentStore(idx, "127.0.0.1:9", "incidents", recent=10, client_id="test")
+    store._loaded.set()  # as after the initial read
+    opened = idx.assign(event("A car bomb hit the Omari mosque in Deraa."), NOW)
+    joined = idx.assign(event("The Omari mosque car bomb killed 23.", article="b", outlet="b.example"), NOW)
+    assert opened is not None and joined is not None
+    first, second = opened.incident, joined.incident
+    slow = store.listen()
+    for _ in range(store_module._LISTENER_BACKLOG):
+        slow.put_nowait(first)
+    store.apply([_Record(second.incident_id.encode(), dumps(second), 1)])
+    store.apply([_Record(first.incident_id.encode(), dumps(first), 0)])
+    assert [incident.revision for incident in store.recent()] == [2]  # the older write coming back is ignored
+    assert slow.qsize() == 1 and slow.get_nowait() is None  # too far behind: dropped, told to reconnect
+    waiting = store.listen()
+    for _ in range(store_module._LISTENER_BACKLOG):
+        waiting.put_nowait(first)
+    await store.stop()  # a full queue does not stop the store from stopping
+    assert waiting.get_nowait() is None
