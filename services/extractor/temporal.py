@@ -71,9 +71,15 @@ _FUTURE_CUE = re.compile(
     r"(?:postponed|delayed|adjourned)\s+until)\b",
     re.IGNORECASE,
 )
+# Irregular past forms that news narrates in ("met Monday", "In January, the company brought in").
+_IRREGULAR_PAST = (
+    "met|held|took|began|came|went|left|led|fled|fought|made|gave|found|rose|fell|won|lost|sent|spent|struck|"
+    "shot|saw|became|ran|wrote|sold|bought|paid|kept|heard|stood|spoke|broke|drove|chose|grew|knew|threw|built|"
+    "felt|caught|sought|brought|got|withdrew|arose|swore|sank|shook|stole|overtook|undertook|flew|hid|meant"
+)
 _PAST_CUE = re.compile(
-    r"\b(?:said|says|told|was|were|had|has|have|did|ago|last|earlier|since|(?!(?:need|feed|seed|speed|red|bed|"
-    r"indeed|hundred|scheduled|planned)\b)[a-z]{3,}ed)\b",
+    rf"\b(?:said|says|told|was|were|had|has|have|did|ago|last|earlier|since|{_IRREGULAR_PAST}|"
+    r"(?!(?:need|feed|seed|speed|red|bed|indeed|hundred|scheduled|planned)\b)[a-z]{3,}ed)\b",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z\"'“])|\n\s*\n")
@@ -238,6 +244,22 @@ def _nearest_year(month: int, day: int, context: _Context) -> int | None:
     return min(options, key=lambda option: abs((option[1] - published).days))[0]
 
 
+def _relative_day_year(month: int, day: int, published: date, *, forward: bool) -> int:
+    for year in (
+        (published.year - 1, published.year, published.year + 1)
+        if forward
+        else (
+            published.year + 1,
+            published.year,
+            published.year - 1,
+        )
+    ):
+        candidate = _safe_date(year, month, day) or date(year, month, 28)
+        if (candidate > published) if forward else (candidate < published):
+            return year
+    return published.year
+
+
 def _month_year(month: int, relation: str, context: _Context) -> int | None:
     published = context.published
     if published is None:
@@ -265,7 +287,14 @@ def _previous_quarter(year: int, quarter: int) -> tuple[int, int]:
 def _month_day_year(match: re.Match[str], context: _Context) -> tuple[str, DatePrecision] | None:
     month = _month_number(match.group("month"))
     day = int(re.sub(r"\D", "", match.group("day")))
-    year = int(match.group("year")) if match.group("year") else _nearest_year(month, day, context)
+    relation = (match.groupdict().get("rel") or "").lower()
+    if match.group("year"):
+        year: int | None = int(match.group("year"))
+    elif relation in ("last", "next") and context.published is not None:
+        # "last Oct. 23" is the latest Oct. 23 before publication, "next" the first one after
+        year = _relative_day_year(month, day, context.published, forward=relation == "next")
+    else:
+        year = _nearest_year(month, day, context)
     if year is None:
         return None
     resolved = _safe_date(year, month, day)
@@ -586,7 +615,10 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
         _month_day_year,
     ),
     (
-        re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<day>{_DAY})\b(?!:)(?:,?\s+(?P<year>{_YEAR})\b)?"),
+        re.compile(
+            rf"\b(?:(?P<rel>{_I.format('last|next|this')})\s+)?(?P<month>{_MONTH})\s+(?P<day>{_DAY})\b(?!:)"
+            rf"(?:,?\s+(?P<year>{_YEAR})\b)?"
+        ),
         _month_day_year,
     ),
     (

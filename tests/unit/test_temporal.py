@@ -75,6 +75,18 @@ def test_a_day_and_month_without_a_year_is_the_nearest_one() -> None:
     assert values("The deal closed on Nov. 25.", january) == [("Nov. 25", "1999-11-25")]
 
 
+def test_last_or_next_before_a_day_and_month_picks_the_side() -> None:
+    april = date(1999, 4, 19)
+    assert values("He was shot to death last Oct. 23 at his home.", april) == [("last Oct. 23", "1998-10-23")]
+    assert values("The court sits again next Jan. 5.", april) == [("next Jan. 5", "2000-01-05")]
+
+
+def test_an_irregular_past_verb_is_a_past_tense_cue() -> None:
+    # "began" is the cue nearest Monday; the "will" a clause earlier would make it the coming Monday
+    assert values("The talks, which will move to Geneva, began Monday in Vienna.") == [("Monday", "2013-03-18")]
+    assert values("The king, who will fly home, met Bush on Tuesday.") == [("Tuesday", "2013-03-19")]
+
+
 def test_a_year_ago_after_a_quarter_is_that_quarter_a_year_before() -> None:
     text = "Third-quarter profit rose to $5 million from $3 million a year earlier."
     assert values(text, date(1989, 10, 30)) == [("Third-quarter", "1989-Q3"), ("a year earlier", "1988-Q3")]
