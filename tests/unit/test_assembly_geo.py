@@ -101,6 +101,20 @@ def test_a_country_used_as_an_adjective_is_not_the_place(gazetteer: Gazetteer) -
     assert syria is not None and syria.country_code == "SY" and syria.precision == "country"
 
 
+def test_a_country_tagged_as_an_adjective_is_not_its_namesake_town() -> None:
+    # The tagger marks "US" as a place; its country reading is attributive, and Us (a village of 1,200 in
+    # France, in the services' default gazetteer of towns of 1,000 or more) must not take its place.
+    gazetteer = default_gazetteer(1000)
+    text = "The US warplanes pounded the village of Kashkash in southern Hasaka, killing 6 civilians."
+    us = EntitySpan("LOC", "US", text.index("US"), text.index("US") + 2)
+    hasaka = EntitySpan("LOC", "Hasaka", text.index("Hasaka"), text.index("Hasaka") + len("Hasaka"))
+    # in an article that also names France, which makes a small French town plausible elsewhere
+    context = CountryContext({"SY": 1.0, "FR": 1.0})
+    location = _locate(text, gazetteer, context, (us, hasaka))
+    assert location is not None and location.country_code == "SY"
+    assert _locate("The US warplanes struck at dawn.", gazetteer, context, (us,)) is None
+
+
 def test_reporter_location_is_not_the_event_place(gazetteer: Gazetteer) -> None:
     text = "Nisreen el-Shamayleh, reporting from the Jordanian capital Amman, spoke to activists."
     assert _locate(text, gazetteer, CountryContext({"SY": 3.0})) is None

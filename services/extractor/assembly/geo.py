@@ -609,7 +609,10 @@ def find_places(
                     p for p in candidates if p.population >= _SELF_EVIDENT_POPULATION or context.knows(p.country_code)
                 ]
         if attributive:
-            candidates = [p for p in candidates if p.kind != "country"]
+            # The owner, not the place. A name that is also a country's stands for a region at most
+            # ("Georgia officials"), never for a namesake town ("US warplanes" are not from Us, France).
+            kept = "region" if any(p.kind == "country" for p in candidates) else None
+            candidates = [p for p in candidates if p.kind != "country" and (kept is None or p.kind == kept)]
             if not candidates:
                 return False
         place = choose_place(candidates, context)
