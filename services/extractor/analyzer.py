@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..common.paths import package_path
+from .arrays import FloatArray
 from .corpora import PLOVER_QUAD, QUAD_NAMES
 from .encoder import EncodedBatch, load_encoder
 from .event_training import calibrated_event_probability
@@ -46,6 +47,27 @@ MODEL_NAME = "newswire-heads"
 def default_models_dir() -> Path:
     """The trained heads shipped with the package (`models/` of the checkout, see `common.paths`)."""
     return package_path("models")
+
+
+# The sub-type head was fitted on ACLED-style snippets of one to three sentences, and a news lead is
+# such a snippet: it names the occurrence and says what kind it is across its sentences ("Gunmen stormed
+# a school. They seized 40 pupils."). A sentence of the lead reads its sub-type from this blend of its own
+# distribution and the whole lead's. Measured on the CASE snippets (5-fold, end to end): see MODEL_CARD.
+LEAD_SUBTYPE_SHARE = 0.5
+LEAD_SENTENCES = 3
+
+LeadPassage = Sequence[int]  # indices of an article's opening sentences in the analysed list
+
+
+def lead_passage(text: str, sentences: Sequence[Sentence], first: int = 0) -> list[int]:
+    """The indices (counted from `first`) of an article's opening sentences: up to `LEAD_SENTENCES`, within
+    its first paragraph (a line break ends the lead: a headline or a dateline line is not its prose)."""
+    passage: list[int] = []
+    for offset, sentence in enumerate(sentences[:LEAD_SENTENCES]):
+        if offset and "\n" in text[sentences[offset - 1].end : sentence.start]:
+            break
+        passage.append(first + offset)
+    return passage
 
 
 def _may_have_subtype(type_scores: dict[str, float]) -> bool:
@@ -168,7 +190,10 @@ class SentenceAnalyzer:
     def encoder_name(self) -> str:
         return self.encoder.name
 
-    def analyze(self, sentences: Sequence[Sentence]) -> list[SentenceAnalysis]:
+    def analyze(self, sentences: Sequence[Sentence], leads: Sequence[LeadPassage] = ()) -> list[SentenceAnalysis]:
+        """`leads` name each article's opening sentences (indices into `sentences`), whose sub-types are
+        also read from the passage as a whole: see `LEAD_SUBTYPE_SHARE`."""
+        lead_probs = self._lead_subtype_probs(sentences, leads)
         # Similar lengths share a batch so padding stays small; results go back in input order.
         order = sorted(range(len(sentences)), key=lambda i: len(sentences[i].text))
         results: list[SentenceAnalysis | None] = [None] * len(sentences)
@@ -176,11 +201,32 @@ class SentenceAnalyzer:
             chunk = order[begin : begin + self.batch_size]
             batch = [sentences[i] for i in chunk]
             encoded = self.encoder.encode([s.text for s in batch], layers=self._taps)
-            for index, analysis in zip(chunk, self._analyze_batch(batch, encoded), strict=True):
+            batch_leads = [lead_probs.get(i) for i in chunk]
+            for index, analysis in zip(chunk, self._analyze_batch(batch, encoded, batch_leads), strict=True):
                 results[index] = analysis
         return [r for r in results if r is not None]
 
-    def _analyze_batch(self, batch: Sequence[Sentence], encoded: EncodedBatch) -> list[SentenceAnalysis]:
+    def _lead_subtype_probs(self, sentences: Sequence[Sentence], leads: Sequence[LeadPassage]) -> dict[int, FloatArray]:
+        """The fine-tuned sub-type head's distribution over each lead passage of two or more sentences,
+        by the index of every sentence in it (a one-sentence lead is its own sentence)."""
+        head = self.subtype_head
+        passages = [lead for lead in leads if len(lead) >= 2]
+        if not isinstance(head, TransformerHead) or not passages:
+            return {}
+        texts = [" ".join(sentences[i].text for i in lead) for lead in passages]
+        found: dict[int, FloatArray] = {}
+        for begin in range(0, len(texts), self.batch_size):
+            encoded = self.encoder.encode(texts[begin : begin + self.batch_size], layers=self._taps)
+            mask = encoded.attention_mask
+            probs = head.predict_proba(encoded.hidden_states[head.tap_layer], mask)
+            for lead, row in zip(passages[begin : begin + self.batch_size], probs, strict=True):
+                for index in lead:
+                    found[index] = row
+        return found
+
+    def _analyze_batch(
+        self, batch: Sequence[Sentence], encoded: EncodedBatch, lead_probs: Sequence[FloatArray | None] = ()
+    ) -> list[SentenceAnalysis]:
         features = pooled_features(encoded.pooled, encoded.token_embeddings, encoded.attention_mask)
         words = lexical_matrix([sentence.text for sentence in batch]) if self._reads_words else None
         type_probs, event_probability = self._types_and_detection(features, words)
@@ -192,7 +238,7 @@ class SentenceAnalyzer:
             best_type = max(type_scores, key=lambda label: type_scores[label])
             event_types.append(best_type if float(event_probability[row]) >= self.event_threshold else None)
             type_scores_per_row.append(type_scores)
-        sub_types, sub_type_scores = self._sub_types(event_types, type_scores_per_row, features, encoded)
+        sub_types, sub_type_scores = self._sub_types(event_types, type_scores_per_row, features, encoded, lead_probs)
         out: list[SentenceAnalysis] = []
         for row, sentence in enumerate(batch):
             event_type = event_types[row]
@@ -235,6 +281,7 @@ class SentenceAnalyzer:
         type_scores: Sequence[dict[str, float]],
         features: np.ndarray,
         encoded: EncodedBatch,
+        lead_probs: Sequence[FloatArray | None] = (),
     ) -> tuple[dict[int, str], dict[int, dict[str, float]]]:
         """Sub-types for the event rows (the fine-tuned head only runs on those), reconciled with the
         type, and the head's distribution for each: `event_types` is updated in place where a confident
@@ -253,6 +300,9 @@ class SentenceAnalyzer:
         found: dict[int, str] = {}
         scores: dict[int, dict[str, float]] = {}
         for position, row in enumerate(rows):
+            lead = lead_probs[row] if row < len(lead_probs) else None
+            if lead is not None:
+                probs[position] = (1.0 - LEAD_SUBTYPE_SHARE) * probs[position] + LEAD_SUBTYPE_SHARE * lead
             kind, sub_type = reconcile_type_and_subtype(
                 str(event_types[row]), type_scores[row], head.labels, probs[position], min_confidence
             )

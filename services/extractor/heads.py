@@ -443,6 +443,12 @@ SUBTYPE_OVERRIDE_SHARE = 0.5
 # cooperation, lets DIPLO turn criticism into a SANCTION, and reads a deployment (MOBILIZE) of armed
 # police as an ARMED_CLASH.
 SUBTYPE_LED_TYPES = frozenset({"ASSAULT", "COERCE"})
+# A sure ATTRIB (a claim or a denial of responsibility) that no accusation in the type head backs stays
+# with the type: "IS claimed responsibility for a car bomb that killed eight" is an attack that someone
+# claimed, "Moscow denied its jets struck the convoy" a rejection. Only as a last resort: as an allowed
+# sub-type of ASSAULT it outbid an arrest ("picked up ... a call claiming he was linked to terrorists").
+ATTRIBUTION = "ATTRIB"
+ATTRIBUTED_TYPES = frozenset({"ASSAULT", "REJECT"})
 # The types a confident disaster sub-type replaces: the type head, which has no disaster type, reads a
 # flood's death toll as an ASSAULT and an evacuation as a MOBILIZE; relief after a disaster is AID, and
 # stays so.
@@ -473,6 +479,8 @@ def reconcile_type_and_subtype(
         return max(same_family, key=lambda kind: type_scores[kind]), labels[favourite]
     best = max(fitting, key=lambda kind: type_scores[kind])
     if type_scores[best] < SUBTYPE_OVERRIDE_SHARE * type_scores.get(event_type, 0.0):
+        if labels[favourite] == ATTRIBUTION and event_type in ATTRIBUTED_TYPES:
+            return event_type, ATTRIBUTION
         return event_type, None
     return best, labels[favourite]
 

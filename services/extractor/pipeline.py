@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..common.models import EnrichedArticle, Entity, Event, ModelInfo
-from .analyzer import SentenceAnalyzer
+from .analyzer import SentenceAnalyzer, lead_passage
 from .assembly import assemble_events, document_dates, document_places
 from .assembly.geo import Gazetteer
 from .sentences import split_sentences
@@ -47,7 +47,12 @@ class EventExtractor:
         """CPU-heavy: call from an executor. Sentences of all articles share the encoder batches."""
         sentences = [split_sentences(article.text) for article in articles]
         flat = [sentence for article_sentences in sentences for sentence in article_sentences]
-        analyses = self.analyzer.analyze(flat) if flat else []
+        leads: list[list[int]] = []
+        first = 0
+        for article, article_sentences in zip(articles, sentences, strict=True):
+            leads.append(lead_passage(article.text, article_sentences, first))
+            first += len(article_sentences)
+        analyses = self.analyzer.analyze(flat, leads) if flat else []
         results: list[ArticleResult] = []
         offset = 0
         for article, article_sentences in zip(articles, sentences, strict=True):

@@ -143,3 +143,39 @@ def test_missing_models_dir_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(FileNotFoundError, match="newswire train"):
         SentenceAnalyzer(models_dir=tmp_path)
+
+
+def test_a_lead_passage_is_its_opening_sentences_within_the_first_paragraph() -> None:
+    from newswire.extractor.analyzer import lead_passage
+    from newswire.extractor.sentences import split_sentences
+
+    text = "Gunmen stormed a school. They seized 40 pupils. Police gave chase. Parents gathered.\nLater, talks."
+    assert lead_passage(text, split_sentences(text), first=10) == [10, 11, 12]
+    headline = "School attacked\nGunmen stormed a school. They seized 40 pupils."
+    assert lead_passage(headline, split_sentences(headline)) == [0]
+    assert lead_passage("", []) == []
+
+
+@pytest.mark.slow
+def test_a_lead_sentence_reads_its_sub_type_with_the_whole_lead(analyzer: object) -> None:
+    from newswire.extractor.analyzer import LEAD_SUBTYPE_SHARE, SentenceAnalyzer
+
+    assert isinstance(analyzer, SentenceAnalyzer)
+    first = "Gunmen stormed a village school in northern Nigeria on Friday."
+    second = "They seized 40 pupils and two teachers, police said."
+    sentences = [_sentence(first), _sentence(second, len(first) + 1)]
+    alone = analyzer.analyze(sentences)
+    read_together = analyzer.analyze(sentences, leads=[[0, 1]])
+    passage = analyzer.analyze([_sentence(f"{first} {second}")])[0]
+    assert passage.sub_type_scores, "the sub-type head runs on the passage"
+    for own, blended in zip(alone, read_together, strict=True):
+        assert own.event_score == blended.event_score
+        if not own.sub_type_scores:
+            continue
+        for label, p in blended.sub_type_scores.items():
+            expected = (1 - LEAD_SUBTYPE_SHARE) * own.sub_type_scores[label] + LEAD_SUBTYPE_SHARE * (
+                passage.sub_type_scores[label]
+            )
+            assert p == pytest.approx(expected, abs=2e-3)
+    # a one-sentence lead is the sentence itself
+    assert analyzer.analyze(sentences, leads=[[0], [1]]) == alone

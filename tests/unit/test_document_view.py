@@ -72,7 +72,7 @@ class _NoEvents:
 
     model_name, model_version, encoder_name, event_threshold = "none", "0", "none", 0.5
 
-    def analyze(self, sentences: list[object]) -> list[SentenceAnalysis]:
+    def analyze(self, sentences: list[object], leads: object = ()) -> list[SentenceAnalysis]:
         return _analyses(TEXT)
 
 

@@ -225,6 +225,27 @@ def test_a_confident_disaster_sub_type_makes_a_disaster_of_harm_but_not_of_relie
     assert reconcile_type_and_subtype("ASSAULT", types, labels, unsure) == ("ASSAULT", "ATTACK")
 
 
+def test_a_sure_attribution_stays_with_an_attack_or_a_denial_unless_an_accusation_is_likely() -> None:
+    labels = ["ATTRIB", "ARREST", "SUIC_BOMB"]
+    claimed = np.array([0.7, 0.05, 0.25])
+    # "IS claimed responsibility for a car bomb that killed eight": an attack, claimed.
+    attack = {"ASSAULT": 0.8, "ACCUSE": 0.1, "COERCE": 0.1}
+    assert reconcile_type_and_subtype("ASSAULT", attack, labels, claimed) == ("ASSAULT", "ATTRIB")
+    assert reconcile_type_and_subtype("REJECT", {"REJECT": 0.8, "ACCUSE": 0.2}, labels, claimed) == (
+        "REJECT",
+        "ATTRIB",
+    )
+    # Where the type head finds an accusation nearly as likely, the accusation is what is reported.
+    blamed = {"ASSAULT": 0.5, "ACCUSE": 0.4, "COERCE": 0.1}
+    assert reconcile_type_and_subtype("ASSAULT", blamed, labels, claimed) == ("ACCUSE", "ATTRIB")
+    # Not for other types, and a sure arrest still makes the attack a coercion.
+    assert reconcile_type_and_subtype("COOPERATE", {"COOPERATE": 0.9, "ACCUSE": 0.1}, labels, claimed) == (
+        "COOPERATE",
+        None,
+    )
+    assert reconcile_type_and_subtype("ASSAULT", attack, labels, np.array([0.3, 0.6, 0.1])) == ("COERCE", "ARREST")
+
+
 def test_the_sub_type_layers_give_the_same_logits_in_torch_and_in_numpy() -> None:
     from newswire.extractor.heads import TransformerHead, load_subtype_head
 
