@@ -955,8 +955,9 @@ NO_EVENT_SOURCES = "models/training/no-event-lines.txt and CoNLL-2003 sports/mar
 SUBTYPE_DECODING = (
     "a sentence of an article's lead (its first sentences, up to three, in the first paragraph) reads a blend, "
     "half and half, of its own distribution and the head's distribution over the whole lead, which is what the "
-    "head was fitted on (analyzer.LEAD_SUBTYPE_SHARE; CASE end to end 0.7548 without it, 0.7676 with it, 0.7719 "
-    "with the lead alone); reported only when compatible with the predicted PLOVER type "
+    "head was fitted on (analyzer.LEAD_SUBTYPE_SHARE; on the CASE snippets end to end, with ATTRIB allowed for "
+    "ASSAULT: 0.7548 without the lead, 0.7676 half and half, 0.7719 with the lead alone); reported only when "
+    "compatible with the predicted PLOVER type "
     f"(heads.SUBTYPE_COMPATIBILITY), at p >= {SUBTYPE_MIN_CONFIDENCE} and p >= {SUBTYPE_MIN_SHARE_OF_TOP} x the "
     f"top sub-type's p; a sure sub-type (p >= {SUBTYPE_OVERRIDE_CONFIDENCE}) settles ASSAULT vs COERCE and makes "
     "a DISASTER of a harm-typed sentence, and a sure ATTRIB that no likely accusation takes stays with an ASSAULT "
