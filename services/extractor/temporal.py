@@ -245,15 +245,9 @@ def _nearest_year(month: int, day: int, context: _Context) -> int | None:
 
 
 def _relative_day_year(month: int, day: int, published: date, *, forward: bool) -> int:
-    for year in (
-        (published.year - 1, published.year, published.year + 1)
-        if forward
-        else (
-            published.year + 1,
-            published.year,
-            published.year - 1,
-        )
-    ):
+    """The year of the first such day after publication (`forward`), or of the last one before it."""
+    years = range(published.year - 1, published.year + 2)
+    for year in years if forward else reversed(years):
         candidate = _safe_date(year, month, day) or date(year, month, 28)
         if (candidate > published) if forward else (candidate < published):
             return year

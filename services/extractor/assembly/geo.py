@@ -611,8 +611,8 @@ def find_places(
         if attributive:
             # The owner, not the place. A name that is also a country's stands for a region at most
             # ("Georgia officials"), never for a namesake town ("US warplanes" are not from Us, France).
-            kept = "region" if any(p.kind == "country" for p in candidates) else None
-            candidates = [p for p in candidates if p.kind != "country" and (kept is None or p.kind == kept)]
+            names_a_country = any(p.kind == "country" for p in candidates)
+            candidates = [p for p in candidates if p.kind == "region" or (p.kind != "country" and not names_a_country)]
             if not candidates:
                 return False
         place = choose_place(candidates, context)
