@@ -8,8 +8,9 @@ Each document's text (its TimeML tags stripped, offsets kept) goes in with its c
 `published`; the `dates` that come back are scored against the gold TIMEX3 of type DATE (the creation
 time itself excluded):
 - found: share of gold DATE expressions that a printed date overlaps;
-- value: share of the found ones whose value equals the gold value (ISO week numbers compared without
-  zero padding, "1998-W7" = "1998-W07");
+- value: share of the found ones whose value means the gold value: TimeBank's spellings of one
+  reference count as one ("1998-W7" = "1998-W07", "1994-XX-XX" = "1994", "198X" = "198", a day with its
+  part or hour, "2000-01-28TMO", = that day; see `_normalise`); the strict string match is printed beside it;
 - precision: share of printed dates that overlap any gold TIMEX3 (DATE, TIME, DURATION or SET), so that
   tagging every number as a year shows.
 Nothing here is trained: the tagger is rules, and these documents are its dev set (the held-out test of
@@ -85,7 +86,17 @@ def load_timebank(root: Path) -> list[GoldDocument]:
 
 
 def _normalise(value: str) -> str:
-    return re.sub(r"-W0(\d)\b", r"-W\1", value)
+    """One spelling per meaning, so that notation alone never counts as a wrong value.
+
+    TimeBank writes the same reference several ways: "1998-W07" and "1998-W7"; "1994-XX-XX", "1994-XX"
+    and "1994" (a year whose month and day are not given); "198X" and ISO 8601's "198" for the 1980s; and
+    a day with its part or hour ("2000-01-28TMO", "2000-04-04T09:00"), which names that day to a
+    resolver that prints dates. The strict string match is printed beside this one.
+    """
+    value = re.sub(r"-W0(\d)\b", r"-W\1", value)
+    value = re.sub(r"^(\d{4}-\d{2}-\d{2})T.*$", r"\1", value)
+    value = re.sub(r"(?:-XX)+$", "", value)
+    return re.sub(r"^(\d{2,3})X+$", r"\1", value)
 
 
 def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
@@ -93,7 +104,7 @@ def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
 
 
 def score(documents: list[GoldDocument], predicted: dict[str, list[dict[str, Any]]], *, show: int) -> dict[str, float]:
-    gold_total = found = matched = printed = printed_on_gold = 0
+    gold_total = found = matched = strict = printed = printed_on_gold = 0
     misses: Counter[str] = Counter()
     wrong: list[str] = []
     spurious: Counter[str] = Counter()
@@ -115,6 +126,8 @@ def score(documents: list[GoldDocument], predicted: dict[str, list[dict[str, Any
                 continue
             found += 1
             best = max(overlapping, key=lambda m: _overlap(m["start"], m["end"], timex.start, timex.end))
+            if best["value"] == timex.value:
+                strict += 1
             if _normalise(best["value"]) == _normalise(timex.value):
                 matched += 1
             else:
@@ -127,6 +140,7 @@ def score(documents: list[GoldDocument], predicted: dict[str, list[dict[str, Any
         "gold": gold_total,
         "found": found / gold_total,
         "value": matched / max(1, found),
+        "strict": strict / max(1, found),
         "precision": printed_on_gold / max(1, printed),
         "printed": printed,
     }
@@ -164,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     result = score(documents, predicted, show=args.show)
     print(
         f"dates ({label}): {len(documents)} documents, {result['gold']} gold DATE expressions, "
-        f"found {result['found']:.3f}, value {result['value']:.3f}, "
+        f"found {result['found']:.3f}, value {result['value']:.3f} (strict string match {result['strict']:.3f}), "
         f"precision {result['precision']:.3f} of {result['printed']} printed"
     )
     return 0

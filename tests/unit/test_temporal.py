@@ -87,6 +87,27 @@ def test_an_irregular_past_verb_is_a_past_tense_cue() -> None:
     assert values("The king, who will fly home, met Bush on Tuesday.") == [("Tuesday", "2013-03-19")]
 
 
+def test_the_verb_before_a_date_governs_it_before_one_after() -> None:
+    # "arrived" is nearer Friday than "will", but the verb ahead of the time adjunct is the one it modifies
+    assert values("Aid convoys will reach the city on Friday, officials who arrived said.") == [
+        ("Friday", "2013-03-22")
+    ]
+    # with nothing before it, the first verb after decides
+    assert values("On Friday, police arrested six people.") == [("Friday", "2013-03-15")]
+
+
+def test_a_participle_after_be_is_not_a_past_tense() -> None:
+    assert values("Collins will be named commander for a mission in December.", date(1998, 3, 4)) == [
+        ("December", "1998-12")
+    ]
+
+
+def test_a_date_inside_a_quotation_takes_the_tense_of_the_quoted_words() -> None:
+    text = "``The father will leave at 4 in the morning (4 a.m. EDT Thursday),'' Castro said."
+    assert values(text, date(2000, 4, 5)) == [("Thursday", "2000-04-06")]
+    assert values('"Talks will resume on Friday," the minister said.') == [("Friday", "2013-03-22")]
+
+
 def test_a_year_ago_after_a_quarter_is_that_quarter_a_year_before() -> None:
     text = "Third-quarter profit rose to $5 million from $3 million a year earlier."
     assert values(text, date(1989, 10, 30)) == [("Third-quarter", "1989-Q3"), ("a year earlier", "1988-Q3")]
