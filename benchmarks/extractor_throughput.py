@@ -45,11 +45,10 @@ def main() -> int:
     parser.add_argument("--backends", default="torch,onnx-fp32,onnx-int8")
     parser.add_argument("--seed-article", type=Path, default=SEED_ARTICLE)
     args = parser.parse_args()
-    # Thread counts must be fixed before torch / ONNX Runtime build their pools.
-    os.environ["NEWSWIRE_TORCH_THREADS"] = str(args.threads)
-    os.environ["NEWSWIRE_ONNX_THREADS"] = str(args.threads)
     import torch
 
+    # The inter-op pool can only be sized before torch's first parallel work; the intra-op counts go to
+    # each analyzer below.
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
 
@@ -97,7 +96,11 @@ def main() -> int:
     summary: list[str] = []
     for backend in args.backends.split(","):
         analyzer = SentenceAnalyzer(
-            backend="torch" if backend == "torch" else "onnx", onnx_path=paths.get(backend), batch_size=64
+            backend="torch" if backend == "torch" else "onnx",
+            onnx_path=paths.get(backend),
+            batch_size=64,
+            torch_threads=args.threads,
+            onnx_threads=args.threads,
         )
         extractor = EventExtractor(analyzer)
         extractor.extract(base[:2])  # warm-up: lazy allocations, first-call graph optimisation

@@ -31,6 +31,8 @@ from types import TracebackType
 from typing import TypedDict
 
 from aiokafka.admin import AIOKafkaAdminClient
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .paths import package_path
 
@@ -62,32 +64,50 @@ class BrokerError(RuntimeError):
     """The local broker cannot be prepared, started or stopped; the message says what to do."""
 
 
+class BrokerSettings(BaseSettings):
+    """Where the local broker's jars, Java and JVM options come from.
+
+    A single underscore after `KAFKA` (`NEWSWIRE_KAFKA_LIBS`, not `__`): these names predate the services'
+    nested settings and `deploy/kafka/fetch-jars.sh` reads `NEWSWIRE_KAFKA_LIBS` too. An empty variable
+    counts as unset.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSWIRE_KAFKA_", env_ignore_empty=True, extra="ignore", validate_by_name=True
+    )
+
+    deploy_dir: Path = Field(
+        default_factory=lambda: package_path("kafka-deploy"),
+        description="deploy/kafka (pom.xml, fetch-jars.sh, log4j2.properties), shipped with the package",
+    )
+    libs: Path = Field(
+        default_factory=lambda: Path.home() / ".cache" / "newswire" / "kafka-libs",
+        description="the jar cache that fetch-jars.sh fills; outside the repository so that it survives a clean",
+    )
+    jvm_opts: str | None = Field(
+        default=None,
+        description="replaces DEFAULT_JVM_OPTIONS (shell-quoted), e.g. a bigger heap or full JIT for a long demo",
+    )
+    java_home: Path | None = Field(
+        default=None,
+        validation_alias="JAVA_HOME",
+        description="the JDK whose bin/java runs the broker; unset: `java` on PATH",
+    )
+
+    @field_validator("deploy_dir", "libs", "java_home")
+    @classmethod
+    def _expand_home(cls, path: Path | None) -> Path | None:
+        return path.expanduser() if path is not None else None
+
+    def jvm_options(self) -> list[str]:
+        return shlex.split(self.jvm_opts) if self.jvm_opts is not None else list(DEFAULT_JVM_OPTIONS)
+
+
 class BrokerStatus(TypedDict):
     running: bool
     pid: int | None
     bootstrap: str | None
     data_dir: str
-
-
-def repo_deploy_dir() -> Path:
-    """deploy/kafka, shipped with the package (see `paths`)."""
-    override = os.environ.get("NEWSWIRE_KAFKA_DEPLOY_DIR")
-    if override:
-        return Path(override)
-    return package_path("kafka-deploy")
-
-
-def default_libs_dir() -> Path:
-    override = os.environ.get("NEWSWIRE_KAFKA_LIBS")
-    if override:
-        return Path(override).expanduser()
-    return Path.home() / ".cache" / "newswire" / "kafka-libs"
-
-
-def default_jvm_options() -> list[str]:
-    """NEWSWIRE_KAFKA_JVM_OPTS replaces the defaults, e.g. a bigger heap or full JIT for a long demo."""
-    override = os.environ.get("NEWSWIRE_KAFKA_JVM_OPTS")
-    return shlex.split(override) if override is not None else list(DEFAULT_JVM_OPTIONS)
 
 
 def default_data_dir() -> Path:
@@ -106,15 +126,16 @@ def new_cluster_id(random_bytes: Callable[[], bytes] = lambda: uuid.uuid4().byte
             return cluster_id
 
 
-def ensure_jars(libs_dir: Path | None = None, deploy_dir: Path | None = None) -> Path:
+def ensure_jars(libs_dir: Path | None = None, settings: BrokerSettings | None = None) -> Path:
     """Return a directory holding the broker's jars, resolving them with Maven only when needed.
 
     An explicitly given directory that already holds a kafka_2.13 jar (a Kafka distribution's `libs/`, for
-    instance) is used as it is; the default cache is checked against the pom's hash.
+    instance) is used as it is; the configured cache (`settings.libs`) is checked against the pom's hash.
     """
-    deploy = deploy_dir or repo_deploy_dir()
+    config = settings if settings is not None else BrokerSettings()
+    deploy = config.deploy_dir
     explicit = libs_dir is not None
-    libs = (libs_dir or default_libs_dir()).expanduser()
+    libs = (libs_dir or config.libs).expanduser()
     if explicit and _has_kafka_jar(libs) and not (libs / STAMP_NAME).exists():
         return libs
     pom = deploy / "pom.xml"
@@ -153,10 +174,9 @@ def _stamp_matches(libs: Path, pom: Path) -> bool:
     return stamp.read_text().strip() == hashlib.sha256(pom.read_bytes()).hexdigest()
 
 
-def find_java() -> str:
-    java_home = os.environ.get("JAVA_HOME")
-    if java_home and (Path(java_home) / "bin" / "java").exists():
-        return str(Path(java_home) / "bin" / "java")
+def find_java(java_home: Path | None = None) -> str:
+    if java_home is not None and (java_home / "bin" / "java").exists():
+        return str(java_home / "bin" / "java")
     java = shutil.which("java")
     if java is None:
         raise BrokerError("'java' is not on PATH (and JAVA_HOME is unset): Kafka 4.x needs a Java 17+ runtime")
@@ -360,7 +380,8 @@ class LocalBroker:
 
     `detached=True` is for `newswire broker start`: the broker outlives this process and is found again
     through the pid and bootstrap files. Otherwise the broker belongs to this object (and, when started
-    from the main thread on Linux, dies with this process).
+    from the main thread on Linux, dies with this process). `settings` defaults to the environment's;
+    `libs_dir` and `jvm_options` override it.
     """
 
     def __init__(
@@ -371,12 +392,14 @@ class LocalBroker:
         *,
         detached: bool = False,
         jvm_options: Sequence[str] | None = None,
+        settings: BrokerSettings | None = None,
     ) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.requested_port = port
         self.libs_dir = libs_dir
         self.detached = detached
-        self.jvm_options = tuple(default_jvm_options() if jvm_options is None else jvm_options)
+        self.settings = settings if settings is not None else BrokerSettings()
+        self.jvm_options = tuple(self.settings.jvm_options() if jvm_options is None else jvm_options)
         self._process: subprocess.Popen[bytes] | None = None
         self._bootstrap: str | None = None
 
@@ -410,8 +433,8 @@ class LocalBroker:
                 f"bootstrap {existing['bootstrap']}); stop it first (`newswire broker stop`)"
             )
         port, controller_port = self._choose_ports()
-        java = find_java()
-        libs = ensure_jars(self.libs_dir)
+        java = find_java(self.settings.java_home)
+        libs = ensure_jars(self.libs_dir, self.settings)
         deadline = time.monotonic() + timeout
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.config_path.write_text(server_properties(self.data_dir, port, controller_port))
@@ -514,7 +537,7 @@ class LocalBroker:
 
     def _log_options(self) -> list[str]:
         options = [f"-Dkafka.logs.dir={self.data_dir}"]
-        log4j_config = repo_deploy_dir() / "log4j2.properties"
+        log4j_config = self.settings.deploy_dir / "log4j2.properties"
         if log4j_config.exists():
             options.append(f"-Dlog4j2.configurationFile={log4j_config}")
         return options
@@ -620,13 +643,14 @@ def start_detached(
     port: int | None = None,
     libs_dir: Path | None = None,
     timeout: float = 20.0,
+    settings: BrokerSettings | None = None,
 ) -> str:
     """Start a broker that outlives this process (`newswire broker start`); idempotent."""
     directory = Path(data_dir or default_data_dir())
     status = read_status(directory)
     if status["running"] and status["bootstrap"]:
         return status["bootstrap"]
-    return LocalBroker(directory, port=port, libs_dir=libs_dir, detached=True).start(timeout)
+    return LocalBroker(directory, port=port, libs_dir=libs_dir, detached=True, settings=settings).start(timeout)
 
 
 def stop_detached(data_dir: Path | None = None, timeout: float = 15.0) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ..common.paths import package_path
 from .arrays import FloatArray
@@ -91,13 +92,24 @@ class SentenceAnalyzer:
         event_threshold: float = 0.35,
         backend: str = "torch",
         onnx_path: Path | None = None,
+        blas_threads: int | None = 1,
+        torch_threads: int | None = None,
+        onnx_threads: int | None = None,
     ) -> None:
+        self.blas_threads = blas_threads  # see ExtractorOptions.blas_threads
         self.models_dir = Path(models_dir) if models_dir is not None else default_models_dir()
         if not (self.models_dir / EVENT_HEAD / "weights.npz").exists():
             raise FileNotFoundError(
                 f"no trained heads in {self.models_dir}; run `newswire train all --data ../shared/data`"
             )
-        self.encoder = load_encoder(encoder, device=device, backend=backend, onnx_path=onnx_path)
+        self.encoder = load_encoder(
+            encoder,
+            device=device,
+            backend=backend,
+            onnx_path=onnx_path,
+            torch_threads=torch_threads,
+            onnx_threads=onnx_threads,
+        )
         self.batch_size = max(1, batch_size)
         self.event_threshold = event_threshold
         self.event_head = DenseHead.load(self.models_dir / EVENT_HEAD)
@@ -193,6 +205,10 @@ class SentenceAnalyzer:
     def analyze(self, sentences: Sequence[Sentence], leads: Sequence[LeadPassage] = ()) -> list[SentenceAnalysis]:
         """`leads` name each article's opening sentences (indices into `sentences`), whose sub-types are
         also read from the passage as a whole: see `LEAD_SUBTYPE_SHARE`."""
+        with threadpool_limits(self.blas_threads, user_api="blas"):
+            return self._analyze(sentences, leads)
+
+    def _analyze(self, sentences: Sequence[Sentence], leads: Sequence[LeadPassage]) -> list[SentenceAnalysis]:
         lead_probs = self._lead_subtype_probs(sentences, leads)
         # Similar lengths share a batch so padding stays small; results go back in input order.
         order = sorted(range(len(sentences)), key=lambda i: len(sentences[i].text))
@@ -216,9 +232,8 @@ class SentenceAnalyzer:
         texts = [" ".join(sentences[i].text for i in lead) for lead in passages]
         found: dict[int, FloatArray] = {}
         for begin in range(0, len(texts), self.batch_size):
-            encoded = self.encoder.encode(texts[begin : begin + self.batch_size], layers=self._taps)
-            mask = encoded.attention_mask
-            probs = head.predict_proba(encoded.hidden_states[head.tap_layer], mask)
+            hidden, mask = self.encoder.hidden_state(texts[begin : begin + self.batch_size], head.tap_layer)
+            probs = head.predict_proba(hidden, mask)
             for lead, row in zip(passages[begin : begin + self.batch_size], probs, strict=True):
                 for index in lead:
                     found[index] = row
@@ -239,6 +254,7 @@ class SentenceAnalyzer:
             event_types.append(best_type if float(event_probability[row]) >= self.event_threshold else None)
             type_scores_per_row.append(type_scores)
         sub_types, sub_type_scores = self._sub_types(event_types, type_scores_per_row, features, encoded, lead_probs)
+        entities = self._entities([sentence.text for sentence in batch], encoded)
         out: list[SentenceAnalysis] = []
         for row, sentence in enumerate(batch):
             event_type = event_types[row]
@@ -253,7 +269,7 @@ class SentenceAnalyzer:
                     event_scores=type_scores_per_row[row],
                     mode=mode,
                     sub_event_type=sub_types.get(row),
-                    entities=self._entities(sentence.text, encoded, row),
+                    entities=entities[row],
                     sub_type_scores=sub_type_scores.get(row, {}),
                 )
             )
@@ -323,18 +339,25 @@ class SentenceAnalyzer:
         mode = self.mode_head.labels[best][len(prefix) :]
         return None if mode == "-" else mode
 
-    def _entities(self, text: str, encoded: EncodedBatch, row: int) -> tuple[EntitySpan, ...]:
+    def _entities(self, texts: Sequence[str], encoded: EncodedBatch) -> list[tuple[EntitySpan, ...]]:
+        """Entity spans of each sentence of the batch, the tagger run over all of them at once."""
+        found: list[tuple[EntitySpan, ...]] = [() for _ in texts]
         if self.tagger is None:
-            return ()
-        real = encoded.special_tokens_mask[row] == 0
-        if not real.any():
-            return ()
-        offsets = encoded.offsets[row][real]
-        embeddings = encoded.token_embeddings[row][real]
-        features = case_features(text, offsets, np.zeros(len(offsets), dtype=np.int64))
-        tags, confidence = self.tagger.decode(embeddings, features)
-        spans = spans_from_tags(text, tags, [(int(a), int(b)) for a, b in offsets], confidence.tolist())
-        return tuple(
-            EntitySpan(label=s.label, text=text[s.start : s.end], start=s.start, end=s.end, score=round(s.score, 4))
-            for s in spans
-        )
+            return found
+        rows, offsets, inputs = [], [], []
+        for row, text in enumerate(texts):
+            real = encoded.special_tokens_mask[row] == 0
+            if not real.any():
+                continue
+            rows.append(row)
+            offsets.append(encoded.offsets[row][real])
+            features = case_features(text, offsets[-1], np.zeros(len(offsets[-1]), dtype=np.int64))
+            inputs.append((encoded.token_embeddings[row][real], features))
+        for row, row_offsets, (tags, confidence) in zip(rows, offsets, self.tagger.decode_batch(inputs), strict=True):
+            text = texts[row]
+            spans = spans_from_tags(text, tags, [(int(a), int(b)) for a, b in row_offsets], confidence.tolist())
+            found[row] = tuple(
+                EntitySpan(label=s.label, text=text[s.start : s.end], start=s.start, end=s.end, score=round(s.score, 4))
+                for s in spans
+            )
+        return found

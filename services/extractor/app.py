@@ -30,6 +30,9 @@ def load_extractor(options: ExtractorOptions) -> EventExtractor:
         event_threshold=options.event_threshold,
         backend=options.backend,
         onnx_path=options.onnx_path,
+        blas_threads=options.blas_threads,
+        torch_threads=options.torch_threads,
+        onnx_threads=options.onnx_threads,
     )
     return EventExtractor(analyzer, gazetteer)
 

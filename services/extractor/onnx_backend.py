@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
 import sys
 import time
@@ -31,6 +30,7 @@ from .encoder import (
     EncodedBatch,
     Encoder,
     IntArray,
+    default_intra_op_threads,
     empty_batch,
     encoder_display_name,
     tokenize,
@@ -72,14 +72,6 @@ class ExportResult:
     max_abs_diff_fp32: float
 
 
-def _onnx_threads() -> int:
-    """Same policy as torch: a couple of intra-op threads; `NEWSWIRE_ONNX_THREADS` overrides."""
-    configured = os.environ.get("NEWSWIRE_ONNX_THREADS") or os.environ.get("NEWSWIRE_TORCH_THREADS")
-    if configured and configured.isdigit() and int(configured) > 0:
-        return int(configured)
-    return max(1, min(4, os.cpu_count() or 1))
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -108,7 +100,7 @@ def export_encoder(
     directory = Path(out_dir) if out_dir is not None else default_onnx_path(encoder)
     directory.mkdir(parents=True, exist_ok=True)
     # Eager attention traces into plain MatMul/Softmax ops that every ONNX Runtime build runs and quantises.
-    model = AutoModel.from_pretrained(source.path, attn_implementation="eager")
+    model = AutoModel.from_pretrained(source.path, attn_implementation="eager", local_files_only=True)
     model.eval()
     input_names = [name for name in ("input_ids", "attention_mask", "token_type_ids") if name in _input_names(source)]
 
@@ -215,13 +207,12 @@ def mean_pool_normalised(tokens: FloatArray, attention_mask: IntArray) -> FloatA
 
 
 class OnnxEncoder:
-    """An exported encoder graph run by ONNX Runtime; tokenizer and metadata come from the export folder."""
+    """An exported encoder graph run by ONNX Runtime; tokenizer and metadata come from the export folder
+    (local files only). `threads` left as None takes `default_intra_op_threads()`, as torch does."""
 
     def __init__(
         self, path: Path, device: str = "cpu", threads: int | None = None, max_length: int | None = None
     ) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         import onnxruntime as ort
         from transformers import AutoTokenizer
 
@@ -236,11 +227,11 @@ class OnnxEncoder:
         self.fingerprint = str(meta.get("encoder_fingerprint") or _sha256(self.graph)[:10])
         self.device = device
         self.max_length = int(max_length or meta.get("max_length") or 128)
-        self.tokenizer = AutoTokenizer.from_pretrained(str(directory), use_fast=True)
+        self.tokenizer = AutoTokenizer.from_pretrained(str(directory), use_fast=True, local_files_only=True)
         if not getattr(self.tokenizer, "is_fast", False):
             raise ValueError(f"ONNX export in {directory} has no fast tokenizer; offsets are required")
         options = ort.SessionOptions()
-        self.threads = threads if threads is not None else _onnx_threads()
+        self.threads = threads if threads is not None else default_intra_op_threads()
         options.intra_op_num_threads = self.threads
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -263,6 +254,11 @@ class OnnxEncoder:
                 f"states); run `newswire export-onnx` again"
             )
         return name
+
+    def hidden_state(self, texts: Sequence[str], layer: int) -> tuple[FloatArray, IntArray]:
+        """The exported graph runs whole: the full pass, keeping tap `layer`."""
+        encoded = self.encode(texts, layers=[layer])
+        return encoded.hidden_states[layer], encoded.attention_mask
 
     def encode(self, texts: Sequence[str], layers: Sequence[int] = ()) -> EncodedBatch:
         if not texts:

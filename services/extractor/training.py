@@ -985,6 +985,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=REPO_MODELS_DIR, help="where heads are written")
     parser.add_argument("--encoder", default="default", help="Hugging Face id or local path")
     parser.add_argument("--device", default="cpu")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="torch intra-op threads (default: the CPU count, at most 4)"
+    )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--cv", type=int, default=5, help="cross-validation folds for the scores (0: skip)")
     parser.add_argument("--epochs", type=int, default=8, help="NER tagger epochs")
@@ -1012,7 +1015,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.manual_seed(args.seed)
     cache_dir = None if str(args.cache_dir).lower() == "none" else args.cache_dir
     started_all = time.monotonic()
-    encoder = Encoder(args.encoder, device=args.device)
+    encoder = Encoder(args.encoder, device=args.device, threads=args.threads)
     cache = FeatureCache(encoder, cache_dir)
     out: Path = args.out
     what: str = args.what

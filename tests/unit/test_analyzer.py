@@ -77,6 +77,21 @@ def test_encoder_outputs_line_up_with_the_text() -> None:
 
 
 @pytest.mark.slow
+def test_a_hidden_state_run_only_up_to_its_layer_equals_the_full_pass_tap() -> None:
+    encoder = Encoder()
+    texts = ["Gunmen stormed a school on Monday. They seized 40 pupils.", "Hi"]
+    hidden, mask = encoder.hidden_state(texts, 2)  # first, so no earlier full pass can mask a side effect
+    full = encoder.encode(texts, layers=[2])
+    fresh = Encoder().encode(texts, layers=[2])
+    real = mask.astype(bool)
+    np.testing.assert_array_equal(mask, full.attention_mask)
+    np.testing.assert_allclose(hidden[real], full.hidden_states[2][real], atol=1e-5)
+    # the full model is untouched by the partial run
+    np.testing.assert_allclose(full.hidden_states[2][real], fresh.hidden_states[2][real], atol=1e-5)
+    np.testing.assert_allclose(full.token_embeddings[real], fresh.token_embeddings[real], atol=1e-5)
+
+
+@pytest.mark.slow
 def test_seed_article_sentences_get_sensible_event_types(seed_results: dict[str, SentenceAnalysis]) -> None:
     assert seed_results["shot"].event_type == "ASSAULT"
     assert seed_results["homs"].event_type == "ASSAULT"
@@ -179,3 +194,25 @@ def test_a_lead_sentence_reads_its_sub_type_with_the_whole_lead(analyzer: object
             assert p == pytest.approx(expected, abs=2e-3)
     # a one-sentence lead is the sentence itself
     assert analyzer.analyze(sentences, leads=[[0], [1]]) == alone
+
+
+@pytest.mark.slow
+def test_the_numpy_heads_run_with_the_configured_blas_threads(
+    analyzer: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from threadpoolctl import threadpool_info
+
+    from newswire.extractor.analyzer import SentenceAnalyzer
+
+    assert isinstance(analyzer, SentenceAnalyzer)
+    seen: list[int] = []
+    inner = analyzer._analyze
+
+    def watched(*args: object, **kwargs: object) -> list[SentenceAnalysis]:
+        seen.extend(int(pool["num_threads"]) for pool in threadpool_info() if pool["user_api"] == "blas")
+        return inner(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analyzer, "_analyze", watched)
+    monkeypatch.setattr(analyzer, "blas_threads", 1)
+    analyzer.analyze([_sentence(SHOT, 0)])
+    assert seen and set(seen) == {1}

@@ -161,6 +161,13 @@ def test_numpy_bilstm_matches_torch(tmp_path: Path) -> None:
     for sentence, expected in zip(sentences, batched, strict=True):
         got = head.token_log_probs(sentence.embeddings, sentence.features)
         np.testing.assert_allclose(got, expected, atol=1e-4)
+    # all at once, padded to the longest: each row's backward pass must start at its own last token
+    together = head.token_log_probs_batch([(s.embeddings, s.features) for s in sentences])
+    assert [len(rows) for rows in together] == [5, 2, 9]
+    for got, expected in zip(together, batched, strict=True):
+        np.testing.assert_allclose(got, expected, atol=1e-4)
+    one_by_one = [head.decode(s.embeddings, s.features)[0] for s in sentences]
+    assert [tags for tags, _ in head.decode_batch([(s.embeddings, s.features) for s in sentences])] == one_by_one
 
 
 def test_sentence_splitter_and_detokenizer() -> None:

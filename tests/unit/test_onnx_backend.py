@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -135,3 +136,21 @@ def test_int8_keeps_the_event_type_of_clear_sentences(export_dir: Path) -> None:
     assert [a.event_type for a in quantised] == expected
     for torch_result, int8_result in zip(reference, quantised, strict=True):
         assert abs(torch_result.event_score - int8_result.event_score) < 0.15
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_onnx_threads_come_from_the_caller_and_the_environment_is_left_alone(
+    export_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newswire.extractor.onnx_backend import OnnxEncoder
+
+    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        monkeypatch.delenv(name, raising=False)
+    before = dict(os.environ)
+    sized_like_torch = load_encoder("default", backend="onnx", onnx_path=export_dir, torch_threads=3)
+    own_size = load_encoder("default", backend="onnx", onnx_path=export_dir, torch_threads=3, onnx_threads=1)
+    assert isinstance(sized_like_torch, OnnxEncoder)
+    assert isinstance(own_size, OnnxEncoder)
+    assert (sized_like_torch.threads, own_size.threads) == (3, 1)
+    assert dict(os.environ) == before
