@@ -18,7 +18,9 @@ from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
+from ..common.charsets import decode_html
 from ..common.models import FeedEntry
+from ..errors import PermanentError
 from .boilerplate import filter_paragraphs, words
 from .language import detect_language
 from .metadata import DateSource, Metadata, extract_page_metadata
@@ -47,7 +49,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
-class CleaningError(ValueError):
+class CleaningError(PermanentError, ValueError):
     """The input cannot be cleaned; `reason` goes to the dead-letter queue as it is."""
 
     def __init__(self, reason: str) -> None:
@@ -71,35 +73,17 @@ class CleanResult:
     removed_boilerplate: list[str] = field(default_factory=list)
 
 
-def decode_html(data: bytes) -> str:
-    """Text from bytes: UTF-8, else the charset the page declares; binary payloads are refused."""
-    if not data.strip():
-        raise CleaningError("empty document")
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            try:
-                return data.decode(codec)
-            except UnicodeDecodeError as err:
-                raise CleaningError(f"undecodable bytes: invalid {codec} after its byte-order mark") from err
+def _page_text(data: bytes) -> str:
+    """Bytes as the fetcher would have decoded them; a binary payload is refused before it is read as text."""
     if data.startswith(_BINARY_MAGIC):
         raise CleaningError(f"binary content (starts with {data[:4]!r})")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    declared = re.search(rb"charset\s*=\s*[\"']?([A-Za-z0-9_\-:.]+)", data[:4096])
-    for charset in ([declared.group(1).decode("ascii")] if declared else []) + ["cp1252"]:
-        try:
-            return data.decode(charset)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    raise CleaningError("undecodable bytes: neither UTF-8 nor the declared charset nor cp1252")
+    return decode_html(data)[0]
 
 
 def check_input(html: str | bytes) -> str:
     """Refuse what is not an HTML page, with a reason a person can act on."""
     if isinstance(html, bytes):
-        html = decode_html(html)
+        html = _page_text(html)
     if not isinstance(html, str):
         raise CleaningError(f"expected HTML text, got {type(html).__name__}")
     if not html.strip():

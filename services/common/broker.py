@@ -34,6 +34,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ..errors import PermanentError
 from .paths import package_path
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ DEFAULT_JVM_OPTIONS = (
 )
 
 
-class BrokerError(RuntimeError):
+class BrokerError(PermanentError, RuntimeError):
     """The local broker cannot be prepared, started or stopped; the message says what to do."""
 
 

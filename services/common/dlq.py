@@ -11,12 +11,14 @@ import base64
 from collections import deque
 from datetime import UTC, datetime
 
+from ..errors import PermanentError
 from .models import DeadLetter
 from .settings import DlqSettings
 
 
-class DeadLetterRateExceeded(RuntimeError):
-    """Too large a share of recent messages failed: stop rather than dead-letter everything."""
+class DeadLetterRateExceeded(PermanentError, RuntimeError):
+    """Too large a share of recent messages failed: stop rather than dead-letter everything. Permanent: a
+    restart runs the same broken deploy again."""
 
 
 def dead_letter(

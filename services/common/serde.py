@@ -7,10 +7,12 @@ from typing import TypeVar
 import orjson
 from pydantic import BaseModel, ValidationError
 
+from ..errors import PermanentError
+
 M = TypeVar("M", bound=BaseModel)
 
 
-class PoisonMessage(ValueError):
+class PoisonMessage(PermanentError, ValueError):
     """A message that no retry can fix: it goes to the dead-letter topic."""
 
 

@@ -18,9 +18,11 @@ from urllib.parse import urlsplit
 import httpx
 import orjson
 
+from ..common.charsets import decode_html
 from ..common.services import default_port
+from ..errors import PermanentError
 from .feeds import FeedError, FeedItem, ParsedFeed, discover_feeds, parse_feed
-from .http import FetchError, PoliteFetcher, decode_html
+from .http import FetchError, PoliteFetcher
 from .settings import FetcherSettings
 
 EXIT_FAILED = 1
@@ -28,7 +30,7 @@ EXIT_USAGE = 2
 DEFAULT_STATUS_PORT = default_port("fetcher")
 
 
-class CheckFailed(Exception):
+class CheckFailed(PermanentError):
     """A feed that cannot be read; the message is the one line the user sees."""
 
 

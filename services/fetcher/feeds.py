@@ -20,13 +20,15 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 from feedparser.datetimes import _parse_date as parse_feed_date
 
+from ..errors import PermanentError
+
 _FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/feed+json"})
 _JSON_TYPES = ("application/feed+json", "application/json", "text/json")
 _JSONFEED_VERSION = "https://jsonfeed.org/version/"
 _SUMMARY_CHARS = 2000
 
 
-class FeedError(Exception):
+class FeedError(PermanentError):
     """A feed that cannot be read; `reason` is one line, fit for a DLQ record or a CLI error.
 
     `html_page` is set when the document is a web page: the caller should try discover_feeds on it.

@@ -20,13 +20,15 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..errors import PermanentError
+
 DEFAULT_INTERVAL_S = 300.0
 MIN_INTERVAL_S = 1.0
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d)?\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400}
 
 
-class FeedsFileError(ValueError):
+class FeedsFileError(PermanentError, ValueError):
     """A feeds file that cannot be used; the message names the file and the bad item."""
 
 

@@ -28,13 +28,14 @@ import orjson
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from ..common.charsets import decode_html
 from ..common.models import FeedEntry, FetchRequest, HttpFacts, RawArticle
 from ..common.runtime import TRACE_HEADER, ServiceRuntime, header_value
 from ..common.serde import PoisonMessage, loads
 from .feed_state import FeedState, FeedStateStore
 from .feeds import FeedError, FeedItem, ParsedFeed, discover_feeds, parse_feed
 from .feedsfile import FeedConfig
-from .http import FeedResult, FetchError, PageResult, PoliteFetcher, decode_html
+from .http import FeedResult, FetchError, PageResult, PermanentFetchError, PoliteFetcher
 from .schedule import FeedHealth, PollSchedule
 from .settings import FetcherOptions
 from .urls import article_id, canonicalize_url, page_canonical_url
@@ -98,43 +99,7 @@ class RecentIds:
         return len(recent)
 
 
-class FeedFailure(Exception):
-    """One failed poll of a feed, with what the schedule and the dead-letter record need to know."""
-
-    def __init__(
-        self,
-        reason: str,
-        *,
-        stage: str,
-        permanent: bool,
-        url: str,
-        retries: int = 0,
-        retry_after: float | None = None,
-        error_class: str = "FeedError",
-    ) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.stage = stage
-        self.permanent = permanent
-        self.url = url
-        self.retries = retries
-        self.retry_after = retry_after
-        self.error_class = error_class
-
-    @classmethod
-    def from_fetch(cls, error: FetchError, *, url: str, retries_before: int = 0) -> FeedFailure:
-        return cls(
-            error.reason,
-            stage="feed-fetch",
-            permanent=error.permanent,
-            url=url,
-            retries=retries_before + error.retries,
-            retry_after=error.retry_after,
-            error_class=type(error).__name__,
-        )
-
-
-def should_dead_letter(failure: FeedFailure, consecutive_failures: int) -> bool:
+def should_dead_letter(failure: FetchError, consecutive_failures: int) -> bool:
     """Whether this failure of a streak earns a DLQ record (the caller sends at most one per streak)."""
     return failure.permanent or consecutive_failures >= TRANSIENT_FAILURES_BEFORE_DLQ
 
@@ -306,7 +271,7 @@ class FeedPoller:
         try:
             with self.runtime.metrics.timed("feed"):
                 result, parsed, retries = await self._read(feed)
-        except FeedFailure as failure:
+        except FetchError as failure:
             self._count_retries("feed", failure.retries)
             await self._failed(feed, failure)
             return 0
@@ -356,12 +321,12 @@ class FeedPoller:
         except FeedError as exc:
             if not exc.html_page or feed.name in self.discovered:
                 retries = result.retries
-                raise FeedFailure(exc.reason, stage="feed-parse", permanent=True, url=url, retries=retries) from None
+                raise PermanentFetchError(exc.reason, url=url, retries=retries, stage="feed-parse") from None
             page_text, _ = decode_html(result.body, result.content_type)
         found = discover_feeds(page_text, result.final_url)
         if not found:
             reason = "not a feed: the page advertises no feed (<link rel=alternate>)"
-            raise FeedFailure(reason, stage="feed-discovery", permanent=True, url=url, retries=result.retries)
+            raise PermanentFetchError(reason, url=url, retries=result.retries, stage="feed-discovery")
         log.info("feed %s: %s is a page; reading its feed %s", feed.name, url, found[0])
         self.discovered[feed.name] = found[0]
         feed_result = await self._fetch_feed(found[0], retries_before=result.retries)
@@ -369,7 +334,7 @@ class FeedPoller:
         try:
             parsed = parse_feed(feed_result.body, url=feed_result.final_url, content_type=feed_result.content_type)
         except FeedError as exc:
-            raise FeedFailure(exc.reason, stage="feed-parse", permanent=True, url=found[0], retries=retries) from None
+            raise PermanentFetchError(exc.reason, url=found[0], retries=retries, stage="feed-parse") from None
         return feed_result, parsed, retries
 
     async def _fetch_feed(
@@ -378,13 +343,15 @@ class FeedPoller:
         try:
             return await self.fetcher.fetch_feed(url, etag=etag, last_modified=last_modified)
         except FetchError as exc:
-            raise FeedFailure.from_fetch(exc, url=url, retries_before=retries_before) from None
+            exc.url, exc.stage = url, "feed-fetch"
+            exc.retries += retries_before
+            raise
 
     def _count_retries(self, stage: str, retries: int) -> None:
         if retries:
             self.runtime.metrics.retries.labels(stage).inc(retries)
 
-    async def _failed(self, feed: FeedConfig, failure: FeedFailure) -> None:
+    async def _failed(self, feed: FeedConfig, failure: FetchError) -> None:
         health = self.schedule.health(feed.name)
         self.schedule.record_failure(
             feed.name,

@@ -12,11 +12,9 @@ the right charset.
 from __future__ import annotations
 
 import asyncio
-import codecs
 import email.utils
 import math
 import random
-import re
 import time
 import zlib
 from collections import Counter
@@ -27,11 +25,12 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
-import charset_normalizer
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .. import __version__
+from ..common.charsets import decode_html
+from ..errors import NewswireError, PermanentError, RetryableError
 from .feeds import discover_feeds
 from .robots import ROBOTS_MAX_BYTES, RobotsCache, RobotsFetchFailed
 from .ssrf import BlockedAddress, GuardedNetworkBackend, SsrfGuard, UnresolvableHost
@@ -41,9 +40,6 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 _RETRY_AFTER_STATUSES = frozenset({429, 503})
-_WESTERN = frozenset({"cp1252", "iso8859-15"})
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 Kind = Literal["page", "feed", "robots"]
 
@@ -94,31 +90,49 @@ class FetchPolicy(BaseModel):
         return value
 
 
-class FetchError(Exception):
-    """A fetch that failed; `permanent` says whether trying again later could help."""
+class FetchError(NewswireError):
+    """A page or feed we could not have. Only its two kinds are raised, so `except FetchError` catches both
+    and the kind (or `permanent`) says whether trying again later could help.
+
+    `stage` names the step for a dead-letter record; the feed poller, whose one poll fetches, parses and
+    may look for the feed a page advertises, sets it ("feed-parse", "feed-discovery").
+    """
 
     def __init__(
         self,
         reason: str,
-        permanent: bool,
         status: int | None = None,
         *,
         url: str | None = None,
         retry_after: float | None = None,
         retries: int = 0,
+        stage: str = "fetch",
     ) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.permanent = permanent
         self.status = status
         self.url = url
         self.retry_after = retry_after
         self.retries = retries
+        self.stage = stage
+
+    @property
+    def permanent(self) -> bool:
+        return isinstance(self, PermanentError)
 
     @property
     def category(self) -> str:
         """A bounded label for metrics and DLQ grouping ("HTTP 404", "blocked address", "too large")."""
         return self.reason.split(":")[0][:60]
+
+
+class PermanentFetchError(FetchError, PermanentError):
+    """The same request would fail the same way: a 404, a blocked address, a page that is not HTML."""
+
+
+class RetryableFetchError(FetchError, RetryableError):
+    """The host or the network may recover: a timeout, a 503, a DNS failure. Raised inside one request's
+    retries too, where it means "try again after back-off"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,14 +196,6 @@ class _Raw:
     truncated: bool
 
 
-class _Transient(Exception):
-    def __init__(self, reason: str, status: int | None = None, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status = status
-        self.retry_after = retry_after
-
-
 @dataclass(slots=True)
 class _HostState:
     semaphore: asyncio.Semaphore
@@ -222,83 +228,6 @@ def _mime(content_type: str | None) -> str | None:
     return content_type.split(";")[0].strip().lower() or None
 
 
-def _header_charset(content_type: str | None) -> str | None:
-    if not content_type:
-        return None
-    for param in content_type.split(";")[1:]:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset" and value.strip():
-            return value.strip().strip("\"'")
-    return None
-
-
-def _codec_name(label: str | None) -> str | None:
-    if not label:
-        return None
-    try:
-        name = codecs.lookup(label.strip().lower()).name
-    except LookupError:
-        return None
-    # WHATWG: pages labelled latin-1/ascii are decoded as windows-1252.
-    return "cp1252" if name in ("iso8859-1", "ascii") else name
-
-
-def _strict(body: bytes, encoding: str) -> str | None:
-    try:
-        return body.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return None
-
-
-def _mostly_non_latin(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return False
-    non_latin = sum(1 for ch in letters if ord(ch) > 0x24F and not 0x1E00 <= ord(ch) <= 0x1EFF)
-    return non_latin / len(letters) > 0.3
-
-
-def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """Decode a page so that nothing arrives as mojibake; returns (text, codec name).
-
-    Order: BOM; valid UTF-8 (a legacy page is almost never valid UTF-8 by chance, and UTF-8 served
-    under a Latin-1 label is the most common lie); a declared non-Western charset (header, then meta)
-    that decodes cleanly; detection, preferred over a Western label when it finds a non-Latin script
-    (Arabic in windows-1256 labelled ISO-8859-1); the Western label; detection; windows-1252.
-    """
-    for bom, encoding in _BOMS:
-        if body.startswith(bom):
-            return body[len(bom) :].decode(encoding, errors="replace"), encoding
-    declared = [_codec_name(_header_charset(content_type))]
-    meta = _META_CHARSET.search(body[:4096])
-    declared.append(_codec_name(meta.group(1).decode("ascii", "ignore")) if meta else None)
-    labels = [name for name in dict.fromkeys(declared) if name]
-    if body.isascii():
-        return body.decode("ascii"), labels[0] if labels else "utf-8"
-    text = _strict(body, "utf-8")
-    if text is not None:
-        return text, "utf-8"
-    western = next((name for name in labels if name in _WESTERN), None)
-    for name in labels:
-        if name not in _WESTERN and name != "utf-8":
-            text = _strict(body, name)
-            if text is not None:
-                return text, name
-    matches = charset_normalizer.from_bytes(body[:100_000])
-    best = matches.best()
-    detected = _codec_name(best.encoding) if best is not None else None
-    if best is not None and detected is not None:
-        candidate = body.decode(detected, errors="replace")
-        if _mostly_non_latin(candidate):
-            return candidate, detected
-        # Latin-script detection is weak (cp1250 vs cp1252 often tie); the web's default wins ties.
-        tied = any(m.encoding == "cp1252" and m.chaos <= best.chaos + 0.01 for m in matches)
-        if western is None and not tied:
-            return candidate, detected
-    chosen = western or "cp1252"
-    return body.decode(chosen, errors="replace"), chosen
-
-
 class _BodyDecoder:
     """Content-Encoding decoding with an output bound, so a bomb never inflates beyond the cap."""
 
@@ -312,7 +241,7 @@ class _BodyDecoder:
         elif coding == "deflate":
             self._z = zlib.decompressobj(zlib.MAX_WBITS)
         else:
-            raise FetchError(f"unsupported content-encoding: {coding!r}", permanent=True)
+            raise PermanentFetchError(f"unsupported content-encoding: {coding!r}")
         self._raw_deflate_tried = coding != "deflate"
 
     def decode(self, data: bytes, max_out: int) -> bytes:
@@ -323,7 +252,7 @@ class _BodyDecoder:
             out = self._z.decompress(data, max_out)
         except zlib.error:
             if self._raw_deflate_tried or self.consumed:
-                raise FetchError(f"corrupt body: invalid {self.coding} data", permanent=True) from None
+                raise PermanentFetchError(f"corrupt body: invalid {self.coding} data") from None
             self._raw_deflate_tried = True  # some servers send raw deflate without the zlib header
             self._z = zlib.decompressobj(-zlib.MAX_WBITS)
             return self.decode(data, max_out)
@@ -395,7 +324,7 @@ class PoliteFetcher:
             content_type = raw.headers.get("content-type")
             if _mime(content_type) is None and not _sniff_html(raw.body):
                 reason = "not HTML: no content-type and the body does not look like HTML"
-                raise FetchError(reason, True, raw.status, url=url)
+                raise PermanentFetchError(reason, raw.status, url=url)
         except FetchError as exc:
             self._count_failure(exc)
             raise
@@ -468,14 +397,14 @@ class PoliteFetcher:
         for hop in range(self.policy.max_redirects + 1):
             parts = urlsplit(current)
             if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise FetchError(f"unsupported URL: {current!r}", True, url=url)
+                raise PermanentFetchError(f"unsupported URL: {current!r}", url=url)
             visited.add(current)
             try:
                 await self.guard.check(current)
             except BlockedAddress as exc:
-                raise FetchError(f"blocked address: {exc}", True, url=url) from None
+                raise PermanentFetchError(f"blocked address: {exc}", url=url) from None
             except UnresolvableHost as exc:
-                raise FetchError(f"dns: {exc}", False, url=url) from None
+                raise RetryableFetchError(f"dns: {exc}", url=url) from None
             if kind == "page" or (kind == "feed" and self.policy.robots_for_feeds):
                 await self._obey_robots(current, url)
             try:
@@ -489,22 +418,22 @@ class PoliteFetcher:
             if raw.status in _REDIRECTS and location:
                 target = urljoin(current, location.strip())
                 if target in visited:
-                    loop = FetchError(f"redirect loop: back to {target}", True, raw.status, url=url)
+                    loop = PermanentFetchError(f"redirect loop: back to {target}", raw.status, url=url)
                     raise loop
                 current = target
                 continue
             if raw.status in _REDIRECTS:
-                error = FetchError("redirect without Location: nowhere to go", True, raw.status, url=url)
+                error = PermanentFetchError("redirect without Location: nowhere to go", raw.status, url=url)
                 raise error
             return raw, current, retries, hop
         limit = self.policy.max_redirects
-        raise FetchError(f"too many redirects: more than {limit}", True, url=url)
+        raise PermanentFetchError(f"too many redirects: more than {limit}", url=url)
 
     async def _obey_robots(self, current: str, url: str) -> None:
         if not self.policy.respect_robots:
             return
         if not await self.robots.allowed(current):
-            raise FetchError("disallowed by robots.txt", True, url=url)
+            raise PermanentFetchError("disallowed by robots.txt", url=url)
         delay = await self.robots.crawl_delay(current)
         if delay:
             state = self._host(current)
@@ -572,11 +501,13 @@ class PoliteFetcher:
         while True:
             try:
                 return await self._attempt(url, headers, kind), attempt
-            except _Transient as exc:
+            except RetryableFetchError as exc:
                 too_long = exc.retry_after is not None and exc.retry_after > self.policy.retry_after_max
                 if attempt >= self.policy.max_retries or too_long:
                     reason = f"{exc.reason}: Retry-After {exc.retry_after:.0f}s" if too_long else exc.reason
-                    raise FetchError(reason, False, exc.status, retry_after=exc.retry_after, retries=attempt) from None
+                    raise RetryableFetchError(
+                        reason, exc.status, retry_after=exc.retry_after, retries=attempt
+                    ) from None
                 delay = self._backoff(attempt, exc.retry_after)
                 if exc.retry_after is not None:  # the whole host asked for quiet, not just this URL
                     state = self._host(url)
@@ -593,17 +524,17 @@ class PoliteFetcher:
                 async with asyncio.timeout(self.policy.total_timeout):
                     return await self._exchange(url, headers, kind)
             except TimeoutError:
-                raise _Transient(f"total timeout: {self.policy.total_timeout:g}s exceeded") from None
+                raise RetryableFetchError(f"total timeout: {self.policy.total_timeout:g}s exceeded") from None
             except httpx.TimeoutException as exc:
-                raise _Transient(f"timeout: {type(exc).__name__}") from None
+                raise RetryableFetchError(f"timeout: {type(exc).__name__}") from None
             except httpx.UnsupportedProtocol as exc:
-                raise FetchError(f"unsupported URL: {exc}", True) from None
+                raise PermanentFetchError(f"unsupported URL: {exc}") from None
             except httpx.TransportError as exc:
-                raise _Transient(f"connection error: {type(exc).__name__} {exc}".strip()) from None
+                raise RetryableFetchError(f"connection error: {type(exc).__name__} {exc}".strip()) from None
             except BlockedAddress as exc:
-                raise FetchError(f"blocked address: {exc}", True) from None
+                raise PermanentFetchError(f"blocked address: {exc}") from None
             except UnresolvableHost as exc:
-                raise _Transient(f"dns: {exc}") from None
+                raise RetryableFetchError(f"dns: {exc}") from None
 
     async def _exchange(self, url: str, headers: dict[str, str], kind: Kind) -> _Raw:
         async with self._client.stream("GET", url, headers=headers) as response:
@@ -614,17 +545,17 @@ class PoliteFetcher:
                 retry_after = None
                 if status in _RETRY_AFTER_STATUSES:
                     retry_after = parse_retry_after(response.headers.get("retry-after"))
-                raise _Transient(f"HTTP {status}", status, retry_after)
+                raise RetryableFetchError(f"HTTP {status}", status, retry_after=retry_after)
             if status >= 400 or status < 200:
-                raise FetchError(f"HTTP {status}", True, status)
+                raise PermanentFetchError(f"HTTP {status}", status)
             mime = _mime(response.headers.get("content-type"))
             if kind == "page" and mime is not None and mime not in HTML_TYPES:
-                raise FetchError(f"not HTML: content-type {mime}", True, status)
+                raise PermanentFetchError(f"not HTML: content-type {mime}", status)
             limit = ROBOTS_MAX_BYTES if kind == "robots" else self.policy.max_bytes
             may_truncate = kind == "robots" or (kind == "page" and self.policy.oversize == "truncate")
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit and not may_truncate:
-                raise FetchError(f"too large: content-length {declared} > {limit} bytes", True, status)
+                raise PermanentFetchError(f"too large: content-length {declared} > {limit} bytes", status)
             body, wire, truncated = await self._read_body(response, limit, may_truncate)
             self.stats.bytes_in += wire
             return _Raw(status, response.headers, body, wire, truncated)
@@ -641,9 +572,9 @@ class PoliteFetcher:
                 ratio = len(out) / max(decoder.consumed, 1)
                 if decoder._z is not None and ratio > self.policy.max_compression_ratio:
                     reason = f"decompression bomb: {len(out)} bytes from {decoder.consumed} ({coding})"
-                    raise FetchError(reason, True)
+                    raise PermanentFetchError(reason)
                 if not may_truncate:
-                    raise FetchError(f"too large: body over {limit} bytes", True)
+                    raise PermanentFetchError(f"too large: body over {limit} bytes")
                 return bytes(out[:limit]), wire, True
         return bytes(out), wire, False
 

@@ -15,11 +15,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 from protego import Protego
 
+from ..errors import RetryableError
+
 ROBOTS_MAX_BYTES = 500 * 1024  # what Google reads of a robots.txt; the rest is ignored
 
 
-class RobotsFetchFailed(Exception):
-    """The robots.txt could not be fetched; `status` is the HTTP status when one came back."""
+class RobotsFetchFailed(RetryableError):
+    """The robots.txt could not be fetched; `status` is the HTTP status when one came back. Retryable: the
+    cache asks again once its entry expires."""
 
     def __init__(self, reason: str, status: int | None = None) -> None:
         super().__init__(reason)

@@ -15,12 +15,14 @@ from urllib.parse import urlsplit
 
 import httpcore
 
+from ..errors import PermanentError, RetryableError
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-class BlockedAddress(Exception):
+class BlockedAddress(PermanentError):
     """The URL's host is, or resolves to, an address we refuse to contact."""
 
     def __init__(self, host: str, address: str, why: str) -> None:
@@ -30,7 +32,7 @@ class BlockedAddress(Exception):
         self.why = why
 
 
-class UnresolvableHost(OSError):
+class UnresolvableHost(RetryableError, OSError):
     """DNS gave no address; usually transient, so it is not a BlockedAddress."""
 
 

@@ -23,8 +23,8 @@ from newswire.common.models import DeadLetter, FetchRequest
 from newswire.common.runtime import ServiceRuntime
 from newswire.fetcher.feed_state import FeedState, FeedStateStore
 from newswire.fetcher.feedsfile import FeedConfig
-from newswire.fetcher.handlers import FeedFailure, FeedHealthCollector, FeedPoller, should_dead_letter
-from newswire.fetcher.http import FetchPolicy, PoliteFetcher
+from newswire.fetcher.handlers import FeedHealthCollector, FeedPoller, should_dead_letter
+from newswire.fetcher.http import FetchPolicy, PermanentFetchError, PoliteFetcher, RetryableFetchError
 from newswire.fetcher.schedule import PollSchedule
 from newswire.fetcher.settings import FetcherOptions, FetcherSettings
 
@@ -260,8 +260,8 @@ async def test_entries_whose_queueing_failed_are_queued_at_the_next_poll(make_po
 
 
 def test_dead_letter_policy() -> None:
-    transient = FeedFailure("timeout", stage="feed-fetch", permanent=False, url="https://x.example/")
-    permanent = FeedFailure("HTTP 404", stage="feed-fetch", permanent=True, url="https://x.example/")
+    transient = RetryableFetchError("timeout", url="https://x.example/", stage="feed-fetch")
+    permanent = PermanentFetchError("HTTP 404", 404, url="https://x.example/", stage="feed-fetch")
     assert should_dead_letter(permanent, 1)
     assert not should_dead_letter(transient, 2)
     assert should_dead_letter(transient, 3)

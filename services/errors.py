@@ -1,0 +1,50 @@
+"""One error tree, so that whoever catches a newswire error can ask it one question: will trying again help?
+
+Every exception class newswire defines is a `PermanentError` or a `RetryableError`, under the root
+`NewswireError`. Some keep the builtin they were born under as a second base, so that no `except ValueError`
+(or RuntimeError, OSError) catches less than it did. A class under neither branch only groups others and
+cannot be raised itself: `except FetchError` catches a failed fetch of either kind, and the kind says
+whether to try again. tests/unit/test_errors.py fails when the code and this drawing of it part ways:
+
+    NewswireError                  newswire.errors
+    ├── PermanentError             newswire.errors
+    │   ├── BlockedAddress         newswire.fetcher.ssrf
+    │   ├── BrokerError            newswire.common.broker     also a RuntimeError
+    │   ├── CheckFailed            newswire.fetcher.cli
+    │   ├── CleaningError          newswire.cleaner.extract   also a ValueError
+    │   ├── DeadLetterRateExceeded newswire.common.dlq        also a RuntimeError
+    │   ├── FeedError              newswire.fetcher.feeds
+    │   ├── FeedsFileError         newswire.fetcher.feedsfile also a ValueError
+    │   ├── PermanentFetchError    newswire.fetcher.http      also a FetchError
+    │   └── PoisonMessage          newswire.common.serde      also a ValueError
+    ├── RetryableError             newswire.errors
+    │   ├── RetryableFetchError    newswire.fetcher.http      also a FetchError
+    │   ├── RobotsFetchFailed      newswire.fetcher.robots
+    │   └── UnresolvableHost       newswire.fetcher.ssrf      also an OSError
+    └── FetchError                 newswire.fetcher.http      groups the two fetch errors; never raised itself
+        ├── PermanentFetchError    newswire.fetcher.http      also a PermanentError
+        └── RetryableFetchError    newswire.fetcher.http      also a RetryableError
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+
+class NewswireError(Exception):
+    """The root: `except NewswireError` catches what newswire raises, and nothing a library raised."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        # An error that is neither permanent nor retryable would leave its catcher guessing.
+        if not issubclass(cls, PermanentError | RetryableError):
+            raise TypeError(f"{cls.__name__} only groups errors: raise a PermanentError or a RetryableError")
+        return super().__new__(cls, *args, **kwargs)
+
+
+class PermanentError(NewswireError):
+    """Trying again cannot help: the same input fails the same way, so it is dead-lettered or refused, with
+    its reason, and the stream goes on."""
+
+
+class RetryableError(NewswireError):
+    """The broker, the network or a remote host may recover: back off and try again."""
