@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from newswire.extractor.assembly.counts import extract_counts, find_count_mentions, parse_number
+from newswire.extractor.assembly.counts import (
+    article_tallies,
+    as_tallies,
+    extract_counts,
+    find_count_mentions,
+    parse_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -96,9 +102,29 @@ def test_running_totals_are_cumulative(text: str) -> None:
     assert counts.killed is not None and counts.killed.cumulative
 
 
-def test_a_day_toll_is_not_cumulative() -> None:
-    counts = extract_counts("At least 70 people have been killed across Syria over the past 24 hours.")
-    assert counts.killed is not None and not counts.killed.cumulative and counts.killed.value == 70
+def test_a_day_toll_is_cumulative_only_where_it_sums_incidents_across_places() -> None:
+    across = extract_counts("At least 70 people have been killed across Syria over the past 24 hours.")
+    assert across.killed is not None and across.killed.cumulative and across.killed.value == 70
+    nationwide = extract_counts("Police said 40 people were arrested nationwide over the past 24 hours.")
+    assert nationwide.arrested is not None and nationwide.arrested.cumulative
+    one_place = extract_counts("Twelve people were killed in Homs over the past 24 hours.")
+    assert one_place.killed is not None and not one_place.killed.cumulative
+    across_the_street = extract_counts("Two men were shot dead across the street over the past 24 hours.")
+    assert across_the_street.killed is not None and not across_the_street.killed.cumulative
+
+
+def test_a_tally_repeated_without_its_framing_is_still_the_tally() -> None:
+    article = [
+        "At least 70 people reportedly killed over past 24 hours as security forces clash with defectors.",
+        "At least 70 people have been killed in violence across Syria over the past 24 hours, activists said.",
+        "Twelve people were killed in Homs.",
+    ]
+    tallies = article_tallies(article)
+    assert tallies == {("killed", 70)}
+    standfirst = as_tallies(find_count_mentions(article[0]), tallies)
+    assert [(m.value, m.cumulative) for m in standfirst] == [(70, True)]
+    homs = as_tallies(find_count_mentions(article[2]), tallies)
+    assert [(m.value, m.cumulative) for m in homs] == [(12, False)]
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,8 @@ killed in Assad's crackdown", "since March") are flagged cumulative so that they
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ...common.models import Count, Counts, Qualifier
@@ -148,7 +149,10 @@ _CUMULATIVE = re.compile(
 _DAY_WINDOW = re.compile(r"\b(?:over|in|during)\s+(?:the\s+)?(?:past|last)\s+(?:24|48|72)\s+hours\b", re.IGNORECASE)
 _SEVERAL_INCIDENTS = re.compile(
     r"\b(?:separate|several|different|various|multiple|a\s+(?:series|string|wave|spate)\s+of)\s+(?:\w+\s+)?"
-    r"(?:attacks|incidents|bombings|blasts|explosions|clashes|raids|shootings|strikes|places|towns|cities|areas)\b",
+    r"(?:attacks|incidents|bombings|blasts|explosions|clashes|raids|shootings|strikes|places|towns|cities|areas)\b|"
+    # a day's toll spread over a country: "killed in violence across Syria over the past 24 hours"
+    r"\bacross\s+(?:the\s+)?(?:country|nation|region|province|(?-i:[A-Z][\w-]+))\b|\bnationwide\b|"
+    r"\b(?:around|throughout)\s+the\s+(?:country|nation|region|province)\b",
     re.IGNORECASE,
 )
 # ", bringing the toll since March to 3,500": what follows frames a tally, not this count.
@@ -336,6 +340,28 @@ def is_cumulative(text: str, start: int = 0, end: int | None = None) -> bool:
         if not _SUPERLATIVE_BEFORE.search(text, max(0, match.start() - 60), match.start()):
             return True
     return False
+
+
+# A repeated tally is told apart from a new toll by its size: "12 killed" twice may be two incidents, but a
+# figure this large given as a running total in one sentence is that total wherever the article repeats it.
+_TALLY_REPEAT_MIN = 20
+
+
+def article_tallies(sentences: Sequence[str]) -> frozenset[tuple[str, int]]:
+    """(category, value) of every running total or period toll in an article, so that a headline or a
+    standfirst that repeats it without its framing ("At least 70 people reportedly killed") is read as the
+    same tally and not as a new event's toll."""
+    return frozenset(
+        (m.category, m.value)
+        for sentence in sentences
+        for m in find_count_mentions(sentence)
+        if m.cumulative and m.value >= _TALLY_REPEAT_MIN
+    )
+
+
+def as_tallies(mentions: Sequence[CountMention], tallies: frozenset[tuple[str, int]]) -> list[CountMention]:
+    """`mentions` with those repeating one of the article's tallies marked cumulative."""
+    return [replace(m, cumulative=True) if (m.category, m.value) in tallies else m for m in mentions]
 
 
 def _is_participation(text: str, start: int, end: int) -> bool:

@@ -23,7 +23,15 @@ from .assistance import AID, gives_aid
 from .attribution import SPEECH_ACT_TYPES, find_attribution, is_future, is_reporting_source, modality
 from .background import is_background
 from .concessions import concession_type
-from .counts import CountMention, counts_from_mentions, find_count_mentions, find_participants, group_by_verb
+from .counts import (
+    CountMention,
+    article_tallies,
+    as_tallies,
+    counts_from_mentions,
+    find_count_mentions,
+    find_participants,
+    group_by_verb,
+)
 from .dates import publication_default, resolve_date
 from .disasters import DISASTER, reported_disaster
 from .evidence import ARREST, backed_mode_and_subtype, reports_arrest, reports_violence
@@ -285,6 +293,7 @@ def assemble_events(
     )
     main_country = context.main_country()
     dateline = _dateline(normalised, gazetteer, context)
+    tallies = article_tallies(normalised)
 
     drafts: list[DraftEvent] = []
     hints: dict[int, _PlaceHint] = {}
@@ -297,7 +306,7 @@ def assemble_events(
             continue
         if is_boilerplate(sentence_text, bool(analysis.entities)):
             continue
-        own_tolls = any(not m.cumulative for m in find_count_mentions(sentence_text))
+        own_tolls = any(not m.cumulative for m in as_tallies(find_count_mentions(sentence_text), tallies))
         if is_background(sentence_text, has_toll=own_tolls):
             continue
         conceded = concession_type(sentence_text, str(analysis.event_type), future=is_future(sentence_text))
@@ -318,6 +327,7 @@ def assemble_events(
             published,
             known_sources,
             place_start,
+            tallies,
         ):
             if hint is not None:
                 hints[len(drafts)] = hint
@@ -362,6 +372,7 @@ def _sentence_drafts(
     published: date | None,
     known_sources: Sequence[str],
     place_start: int = 0,
+    tallies: frozenset[tuple[str, int]] = frozenset(),
 ) -> list[tuple[DraftEvent, _PlaceHint | None, str | None]]:
     sentence = analysis.sentence
     event_type = str(analysis.event_type)
@@ -375,7 +386,7 @@ def _sentence_drafts(
         and not _inside_person(m.start, analysis, sentence_text)
         and not merely_mentioned(sentence_text, m.start)
     ]
-    mentions = find_count_mentions(sentence_text)
+    mentions = as_tallies(find_count_mentions(sentence_text), tallies)
     speech = attribution is not None and event_type in SPEECH_ACT_TYPES
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence_text)] if speech else []
     # In a speech act the speaker's own figures ("you who have thousands of people in jail") are rhetoric.
