@@ -38,7 +38,7 @@ from _extract_cli import extract_events
 from newswire.extractor import corpora, event_training
 from newswire.extractor.analyzer import default_models_dir
 from newswire.extractor.corpora import LabelledText
-from newswire.extractor.encoder import Encoder
+from newswire.extractor.encoding import Encoder
 from newswire.extractor.event_scoring import SetScore, score_background, score_cameo, score_case, score_police
 from newswire.extractor.heads import DETECTOR_HEAD, EVENT_HEAD, QUAD_HEAD, SUBTYPE_HEAD
 from newswire.extractor.training import (

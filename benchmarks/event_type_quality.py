@@ -16,7 +16,7 @@ import argparse
 import time
 from pathlib import Path
 
-from newswire.extractor.encoder import Encoder
+from newswire.extractor.encoding import Encoder
 from newswire.extractor.training import (
     ACLED_FILE,
     PLOVER_FILE,

@@ -10,7 +10,7 @@ sentence batch size it runs `EventExtractor.extract` (sentence split, one model 
 event assembly) over the whole workload and reports the best round: on a shared machine the fastest
 round is what the code costs, the rest is other load, which is printed next to each figure (1-minute load
 average). "model sent/s" is the model stage alone (`SentenceAnalyzer.analyze` on all sentences at once).
-Export the ONNX graphs first: `newswire export-onnx` (or `python -m newswire.extractor.onnx_backend`).
+Export the ONNX graphs first: `newswire export-onnx` (or `python -m newswire.extractor.encoding.export`).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def main() -> int:
     from newswire.cleaner.extract import clean_html
     from newswire.extractor.analyzer import SentenceAnalyzer
     from newswire.extractor.assembly.geo import default_gazetteer
-    from newswire.extractor.onnx_backend import FP32_FILE, INT8_FILE, default_onnx_path
+    from newswire.extractor.encoding import FP32_FILE, INT8_FILE, default_onnx_path
     from newswire.extractor.pipeline import ArticleInput, EventExtractor
     from newswire.extractor.sentences import split_sentences
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from newswire.extractor import corpora
-from newswire.extractor.encoder import Encoder
+from newswire.extractor.encoding import Encoder
 
 
 def main() -> int:

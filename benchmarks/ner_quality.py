@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from newswire.extractor.analyzer import default_models_dir
-from newswire.extractor.encoder import Encoder
+from newswire.extractor.encoding import Encoder
 from newswire.extractor.heads import NER_HEAD, TaggerHead
 from newswire.extractor.training import FeatureCache, build_ner_data, evaluate_tagger
 

@@ -8,7 +8,7 @@ their absolute F1 here is optimistic; the torch-vs-ONNX difference is the figure
 
 Usage:
   python benchmarks/onnx_accuracy.py --data ../shared/data [--onnx build/onnx/all-MiniLM-L6-v2] [--sample 600]
-Export first with `newswire export-onnx` (or `python -m newswire.extractor.onnx_backend`).
+Export first with `newswire export-onnx` (or `python -m newswire.extractor.encoding.export`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from newswire.extractor.analyzer import default_models_dir
-from newswire.extractor.encoder import Encoder, TextEncoder
+from newswire.extractor.encoding import FP32_FILE, INT8_FILE, Encoder, OnnxEncoder, TextEncoder, default_onnx_path
 from newswire.extractor.heads import (
     EVENT_HEAD,
     NER_HEAD,
@@ -35,7 +35,6 @@ from newswire.extractor.heads import (
     TransformerHead,
     load_subtype_head,
 )
-from newswire.extractor.onnx_backend import FP32_FILE, INT8_FILE, OnnxEncoder, default_onnx_path
 from newswire.extractor.training import (
     ACLED_FILE,
     CONLL_DIR,

@@ -572,7 +572,7 @@ def cmd_schemas(args: argparse.Namespace) -> int:
 DELEGATED: dict[str, tuple[str, str, str | None]] = {
     "feeds": ("..fetcher.cli", "check one feed, or print a running fetcher's feed health", "warning"),
     "train": ("..extractor.training", "train the extractor's heads (see models/MODEL_CARD.md)", None),
-    "export-onnx": ("..extractor.onnx_backend", "export the encoder to ONNX (+ int8) for the onnx backend", None),
+    "export-onnx": ("..extractor.encoding.export", "export the encoder to ONNX (+ int8) for the onnx backend", None),
     "demo-site": ("..demo.server", "serve the demo site", None),
 }
 

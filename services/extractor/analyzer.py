@@ -14,7 +14,7 @@ from threadpoolctl import threadpool_limits
 from ..common.paths import package_path
 from .arrays import FloatArray
 from .corpora import PLOVER_QUAD, QUAD_NAMES
-from .encoder import EncodedBatch, load_encoder
+from .encoding import EncodedBatch, load_encoder
 from .event_training import calibrated_event_probability
 from .heads import (
     DETECTOR_HEAD,

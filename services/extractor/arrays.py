@@ -6,3 +6,4 @@ import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int64]

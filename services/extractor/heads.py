@@ -18,9 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .arrays import FloatArray
-
-IntArray = npt.NDArray[np.int64]
+from .arrays import FloatArray, IntArray
 
 NO_EVENT = "NONE"
 EVENT_HEAD = "plover-event-type"

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from .arrays import FloatArray
-from .heads import LAYER_PARTS, IntArray, TransformerHead
+from .arrays import FloatArray, IntArray
+from .heads import LAYER_PARTS, TransformerHead
 
 
 @dataclass(frozen=True)

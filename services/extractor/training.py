@@ -25,12 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from ..common.paths import package_path
 from . import corpora, event_training
-from .arrays import FloatArray
-from .encoder import Encoder
+from .arrays import FloatArray, IntArray
+from .encoding import Encoder
 from .heads import (
     DETECTOR_HEAD,
     EVENT_HEAD,
@@ -54,8 +53,6 @@ from .heads import (
 )
 from .lexical import lexical_matrix
 from .top_layers import TopLayerConfig, fit_top_layers, supports_top_layers
-
-IntArray = npt.NDArray[np.int64]
 
 REPO_MODELS_DIR = package_path("models")
 NO_EVENT_FIXTURE = REPO_MODELS_DIR / "training" / "no-event-lines.txt"
@@ -402,7 +399,7 @@ def build_event_data(cache: FeatureCache, data: Path, seed: int) -> EventData:
 
 
 def _event_training_set(
-    data: EventData, stories: npt.NDArray[np.int64], negatives: npt.NDArray[np.int64]
+    data: EventData, stories: IntArray, negatives: IntArray
 ) -> tuple[FloatArray, list[str], FloatArray]:
     """Each story contributes its title and its whole (title + body) with the story's label.
 

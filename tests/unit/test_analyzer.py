@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newswire.extractor.encoder import Encoder, resolve_encoder
+from newswire.extractor.encoding import Encoder, resolve_encoder
 from newswire.extractor.types import Sentence, SentenceAnalysis
 
 MODELS = Path(__file__).resolve().parents[2] / "models"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from newswire.extractor.encoder import Encoder, default_intra_op_threads, load_encoder
+from newswire.extractor.encoding import Encoder, default_intra_op_threads, load_encoder
 from newswire.extractor.settings import ExtractorSettings
 
 SERVICES = Path(__file__).resolve().parents[2] / "services"

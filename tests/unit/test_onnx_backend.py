@@ -9,15 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newswire.extractor.encoder import load_encoder
-from newswire.extractor.onnx_backend import (
-    FP32_FILE,
-    INT8_FILE,
-    META_FILE,
-    encoder_slug,
-    main,
-    resolve_onnx_file,
-)
+from newswire.extractor.encoding import FP32_FILE, INT8_FILE, META_FILE, load_encoder, resolve_onnx_file
+from newswire.extractor.encoding.export import main
+from newswire.extractor.encoding.onnx import encoder_slug
 
 SENTENCES = [
     "Security forces killed 23 people on the road between Kherbet Ghazale and Hirak, activists said.",
@@ -143,7 +137,7 @@ def test_int8_keeps_the_event_type_of_clear_sentences(export_dir: Path) -> None:
 def test_onnx_threads_come_from_the_caller_and_the_environment_is_left_alone(
     export_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newswire.extractor.onnx_backend import OnnxEncoder
+    from newswire.extractor.encoding import OnnxEncoder
 
     for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
         monkeypatch.delenv(name, raising=False)
