@@ -16,7 +16,8 @@ whether to try again. tests/unit/test_errors.py fails when the code and this dra
     │   ├── FeedError              newswire.fetcher.feeds
     │   ├── FeedsFileError         newswire.fetcher.feedsfile also a ValueError
     │   ├── PermanentFetchError    newswire.fetcher.http      also a FetchError
-    │   └── PoisonMessage          newswire.common.serde      also a ValueError
+    │   ├── PoisonMessage          newswire.common.serde      also a ValueError
+    │   └── Unprocessable          newswire.errors
     ├── RetryableError             newswire.errors
     │   ├── RetryableFetchError    newswire.fetcher.http      also a FetchError
     │   ├── RobotsFetchFailed      newswire.fetcher.robots
@@ -28,6 +29,7 @@ whether to try again. tests/unit/test_errors.py fails when the code and this dra
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any, Self
 
 
@@ -48,3 +50,29 @@ class PermanentError(NewswireError):
 
 class RetryableError(NewswireError):
     """The broker, the network or a remote host may recover: back off and try again."""
+
+
+class Unprocessable(PermanentError):
+    """A consumed message that no retry will get through: raised (or, from a batch, returned) by a handler,
+    so that the consume path in `ServiceRuntime` alone dead-letters and counts it, and the stream goes on.
+
+    The dead-letter record names `stage` and `cause`, the error underneath (its class and message, not
+    this wrapper's), and `attempts`. A fetch may fail for a reason that is retryable in general, yet be
+    given up on for this message once its retries are spent: what is unprocessable is the message.
+    `then` is what the handler still owes the message once its record is on the broker (the fetcher marks
+    a failed page seen only then, so that a crash in between repeats the record rather than losing it).
+    """
+
+    def __init__(
+        self,
+        stage: str,
+        cause: BaseException,
+        *,
+        attempts: int = 1,
+        then: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        super().__init__(f"{stage}: {type(cause).__name__}: {cause}")
+        self.stage = stage
+        self.cause = cause
+        self.attempts = attempts
+        self.then = then

@@ -1,4 +1,5 @@
-"""Cleaner handlers: `articles.raw` message in, `articles.clean` message (or a dead letter) out."""
+"""Cleaner handlers: `articles.raw` message in, `articles.clean` message out (or `Unprocessable`, which the
+runtime dead-letters)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from typing import Any, Protocol
 import faust
 
 from ..common.models import CleanArticle, RawArticle
-from ..common.runtime import TRACE_HEADER, ServiceRuntime, header_value
+from ..common.runtime import TRACE_HEADER, BatchResults, ServiceRuntime, header_value
 from ..common.serde import PoisonMessage, loads
 from ..common.urls import source_domain
+from ..errors import Unprocessable
 from .dedup import fingerprint
 from .extract import CleaningError, CleanResult
 from .pool import CleaningPool
@@ -55,10 +57,11 @@ class CleanerHandler:
         self.out = out
         self.dedup = dedup
 
-    async def handle_batch(self, events: Sequence[faust.EventT[Any]]) -> None:
-        """Pages of one batch are cleaned concurrently in the process pool; each is acked after its output."""
+    async def handle_batch(self, events: Sequence[faust.EventT[Any]]) -> BatchResults:
+        """Pages of one batch are cleaned concurrently in the process pool; a bad one comes back as its
+        `Unprocessable`, for the runtime to dead-letter, while the others go on."""
         self.runtime.metrics.batch_size.labels("clean").observe(len(events))
-        await asyncio.gather(*(self.handle(event) for event in events))
+        return await asyncio.gather(*(self.handle(event) for event in events), return_exceptions=True)
 
     async def handle(self, event: faust.EventT[Any]) -> None:
         runtime = self.runtime
@@ -70,15 +73,11 @@ class CleanerHandler:
             try:
                 raw = loads(RawArticle, payload)
             except PoisonMessage as exc:
-                await runtime.dead_letter(stage="decode", error=exc, payload=payload, key=event.key, event=event)
-                return
+                raise Unprocessable("decode", exc) from exc
             try:
                 result = await self.pool.clean(raw.html, raw.final_url, raw.feed_entry)
             except CleaningError as exc:
-                await runtime.dead_letter(
-                    stage="clean", error=exc, payload=payload, key=event.key, event=event, trace_id=trace_id
-                )
-                return
+                raise Unprocessable("clean", exc) from exc
             duplicate_of = None
             if not result.empty:
                 seen_at = result.published_at or datetime.now(UTC)
@@ -86,4 +85,3 @@ class CleanerHandler:
                 duplicate_of = await self.dedup.add(raw.article_id, result.text, seen_at)
             article = to_clean_article(raw, result, duplicate_of)
             await runtime.publish(self.out, article.article_id, article, trace_id)
-            runtime.record_outcome(failed=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import enum
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -19,6 +20,7 @@ from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
+from ..errors import PermanentError, Unprocessable
 from .dlq import DeadLetterRateExceeded, FailureRatio, dead_letter
 from .health import Flag, Progress, Readiness, ServiceMetrics
 from .kafka import missing_topics
@@ -31,6 +33,32 @@ log = logging.getLogger(__name__)
 
 TRACE_HEADER = "trace_id"
 VERSION_HEADER = "schema_version"
+
+
+class Outcome(enum.Enum):
+    """What a handler may return for a message; returning None is the same as HANDLED."""
+
+    HANDLED = "handled"
+    SKIPPED = "skipped"  # nothing to do (a duplicate): it counts toward neither side of the failure ratio
+
+
+# What a batch handler returns: one result per message, in order, a bad message's `Unprocessable` returned
+# rather than raised (so that the others go on); None when every message was handled. Any other exception
+# in it fails the whole batch, as one raised would.
+BatchResults = Sequence[Outcome | BaseException | None] | None
+
+
+async def one_by_one(
+    events: Sequence[faust.EventT[Any]], handle: Callable[[faust.EventT[Any]], Awaitable[Outcome | None]]
+) -> list[Outcome | BaseException | None]:
+    """`handle` each message in order, as a batch handler, a bad one's permanent error kept as its result."""
+    results: list[Outcome | BaseException | None] = []
+    for event in events:
+        try:
+            results.append(await handle(event))
+        except PermanentError as exc:
+            results.append(exc)
+    return results
 
 
 def header_value(headers: Any, name: str) -> str | None:
@@ -123,21 +151,35 @@ class ServiceRuntime:
         stream: Any,
         size: int,
         within: float,
-        handle: Callable[[list[faust.EventT[Any]]], Awaitable[None]],
+        handle: Callable[[list[faust.EventT[Any]]], Awaitable[BatchResults]],
         *,
         max_retry_delay_s: float = 30.0,
     ) -> None:
         """Hand `stream`'s messages to `handle` in batches and acknowledge a batch only once it returned.
 
+        `handle` returns one result per message, in order (see `BatchResults`), so that one bad message is
+        dead-lettered and the others of its batch go on; an exception it raises fails the whole batch.
+
         Faust's `take_events` acknowledges a batch whenever its consumer leaves it: on an exception, and on
         the cancellation of a SIGTERM'd worker too. Those offsets are then committed, and the messages not yet
         handled are lost (the chaos harness lost 3 articles in 300 so). Here a batch that fails is retried
-        in place (handlers are idempotent and dead-letter bad messages themselves, so what escapes them is
-        the broker or the network), and one interrupted by a stop stays unacknowledged: the partition's
-        next owner reads it again."""
+        in place (handlers are idempotent, and bad messages come back as `Unprocessable`, so what fails a
+        batch is the broker or the network), and one interrupted by a stop stays unacknowledged: the
+        partition's next owner reads it again."""
+
+        async def handle_and_settle(events: list[faust.EventT[Any]]) -> None:
+            results = await handle(events)
+            if results is None:
+                results = [None] * len(events)
+            for result in results:  # the batch is tried again before any of its outcomes counts
+                if isinstance(result, BaseException) and not isinstance(result, PermanentError):
+                    raise result
+            for event, result in zip(events, results, strict=True):
+                await self._settle(event, result)
+
         async for batch in stream.noack_take(size, within=within):
             events = list(batch)
-            await self._until_handled(handle, events, f"batch of {len(events)}", "batch", max_retry_delay_s)
+            await self._until_handled(handle_and_settle, events, f"batch of {len(events)}", "batch", max_retry_delay_s)
             for event in events:
                 await stream.ack(event)
 
@@ -145,12 +187,13 @@ class ServiceRuntime:
         self,
         stream: Any,
         limit: int,
-        handle: Callable[[faust.EventT[Any]], Awaitable[None]],
+        handle: Callable[[faust.EventT[Any]], Awaitable[Outcome | None]],
         *,
         max_retry_delay_s: float = 30.0,
     ) -> None:
         """Hand each of `stream`'s messages to `handle` as soon as fewer than `limit` are in hand, and
         acknowledge them in their partition's order, each once it and every message before it returned.
+        A message `handle` finds `Unprocessable` is dead-lettered, and counts as returned.
 
         A batch waits for its slowest message. The fetcher's queue comes feed by feed, so a batch is mostly
         one host's pages, fetched one per politeness delay while the other hosts wait: 963 pages in ten
@@ -166,9 +209,16 @@ class ServiceRuntime:
         running: set[asyncio.Task[None]] = set()
         in_hand: dict[Any, collections.deque[list[Any]]] = collections.defaultdict(collections.deque)
 
+        async def handle_and_settle(event: faust.EventT[Any]) -> None:
+            try:
+                result: Outcome | BaseException | None = await handle(event)
+            except PermanentError as exc:
+                result = exc
+            await self._settle(event, result)
+
         async def handle_and_ack(slot: list[Any], partition: Any) -> None:
             try:
-                await self._until_handled(handle, slot[0], "message", "message", max_retry_delay_s)
+                await self._until_handled(handle_and_settle, slot[0], "message", "message", max_retry_delay_s)
                 slot[1] = True
                 queue, ready = in_hand[partition], []
                 while queue and queue[0][1]:  # taken off before any await: no other task acks them too
@@ -193,11 +243,35 @@ class ServiceRuntime:
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
 
+    async def _settle(self, event: faust.EventT[Any], result: Outcome | BaseException | None) -> None:
+        """The one place a consumed message's outcome is counted: a permanent failure is dead-lettered
+        (under the ratio limit; one not wrapped in `Unprocessable` under the stage "handle"), a handled
+        message counts once, a skipped one not at all."""
+        if isinstance(result, DeadLetterRateExceeded):
+            raise result  # the service is stopping: this is no verdict on the message
+        if isinstance(result, PermanentError):
+            failure = result if isinstance(result, Unprocessable) else Unprocessable("handle", result)
+            await self.dead_letter(
+                stage=failure.stage,
+                error=failure.cause,
+                payload=event.value if isinstance(event.value, bytes) else None,
+                key=event.key,
+                event=event,
+                attempts=failure.attempts,
+                trace_id=header_value(event.message.headers, TRACE_HEADER),
+            )
+            if failure.then is not None:
+                await failure.then()
+        elif isinstance(result, BaseException):
+            raise result
+        elif result is not Outcome.SKIPPED:
+            self.record_outcome(failed=False)
+
     async def _until_handled(
         self, handle: Callable[[_T], Awaitable[None]], arg: _T, what: str, stage: str, max_delay: float
     ) -> None:
-        """Call `handle(arg)` until it returns: handlers dead-letter bad messages themselves, so what escapes
-        them is the broker or the network, and backing off is the answer."""
+        """Call `handle(arg)` until it returns: bad messages are dead-lettered on the way, so what fails a
+        call is the broker or the network, and backing off is the answer."""
         delay = 1.0
         while True:
             try:
@@ -220,7 +294,10 @@ class ServiceRuntime:
         attempts: int = 1,
         trace_id: str | None = None,
     ) -> None:
-        """Park a message on `<service>.dlq` and count it; crash the service if failures dominate."""
+        """Park a message on `<service>.dlq` and count it; crash the service if failures dominate.
+
+        Consumed messages get here through `_settle` alone; the fetcher's feed poller, whose failures are
+        feeds rather than messages, calls it directly under its own streak policy."""
         message = event.message if event is not None else None
         record = dead_letter(
             stage=stage,

@@ -18,8 +18,9 @@ import faust
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from ..common.models import Event
-from ..common.runtime import TRACE_HEADER, ServiceRuntime, header_value
+from ..common.runtime import TRACE_HEADER, BatchResults, ServiceRuntime, header_value, one_by_one
 from ..common.serde import PoisonMessage, loads
+from ..errors import Unprocessable
 from .clustering import IncidentIndex
 from .reports import occurred
 from .store import IncidentStore
@@ -70,46 +71,36 @@ class CorrelatorHandler:
         self.incidents = incidents
         self.metrics = CorrelatorMetrics(runtime.metrics.registry)
 
-    async def _decode(self, event: faust.EventT[Any], stage: str) -> Event | None:
+    @staticmethod
+    def _decode(event: faust.EventT[Any], stage: str) -> Event:
         payload = event.value if isinstance(event.value, bytes) else None
         try:
             return loads(Event, payload)
         except PoisonMessage as exc:
-            trace_id = header_value(event.message.headers, TRACE_HEADER)
-            await self.runtime.dead_letter(
-                stage=stage, error=exc, payload=payload, key=event.key, event=event, trace_id=trace_id
-            )
-            return None
+            raise Unprocessable(stage, exc) from exc
 
-    async def route_batch(self, events: Sequence[faust.EventT[Any]]) -> None:
-        for event in events:
-            await self.route(event)
+    async def route_batch(self, events: Sequence[faust.EventT[Any]]) -> BatchResults:
+        return await one_by_one(events, self.route)
 
     async def route(self, event: faust.EventT[Any]) -> None:
         runtime = self.runtime
         runtime.metrics.messages_in.labels(event.message.topic).inc()
         with runtime.progress.track(), runtime.metrics.timed("route"):
-            decoded = await self._decode(event, "decode")
-            if decoded is None:
-                return
+            decoded = self._decode(event, "decode")
             if occurred(decoded):
                 trace_id = header_value(event.message.headers, TRACE_HEADER)
                 await runtime.publish(self.blocks, block_key(decoded), decoded, trace_id)
-            runtime.record_outcome(failed=False)
 
-    async def correlate_batch(self, events: Sequence[faust.EventT[Any]]) -> None:
+    async def correlate_batch(self, events: Sequence[faust.EventT[Any]]) -> BatchResults:
         """In order: a report may join the incident the one before it opened."""
         await self.store.catch_up()
-        for event in events:
-            await self.correlate(event)
+        return await one_by_one(events, self.correlate)
 
     async def correlate(self, event: faust.EventT[Any]) -> None:
         runtime = self.runtime
         runtime.metrics.messages_in.labels(event.message.topic).inc()
         with runtime.progress.track(), runtime.metrics.timed("correlate"):
-            decoded = await self._decode(event, "decode-block")
-            if decoded is None:
-                return
+            decoded = self._decode(event, "decode-block")
             assignment = self.index.assign(decoded, datetime.now(UTC))
             if assignment is not None:
                 incident = assignment.incident
@@ -125,4 +116,3 @@ class CorrelatorHandler:
                     len(incident.reports),
                     incident.sources,
                 )
-            runtime.record_outcome(failed=False)

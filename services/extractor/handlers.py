@@ -16,8 +16,9 @@ import faust
 
 from ..common.health import Flag
 from ..common.models import CleanArticle
-from ..common.runtime import TRACE_HEADER, ServiceRuntime, header_value
+from ..common.runtime import TRACE_HEADER, BatchResults, ServiceRuntime, header_value
 from ..common.serde import PoisonMessage, loads
+from ..errors import Unprocessable
 from .pipeline import ArticleInput, ArticleResult, EventExtractor
 from .settings import ExtractorOptions
 
@@ -73,44 +74,46 @@ class ExtractorHandler:
             await asyncio.sleep(0.1)
         return self._extractor
 
-    async def handle_batch(self, events: Sequence[faust.EventT[Any]]) -> None:
+    async def handle_batch(self, events: Sequence[faust.EventT[Any]]) -> BatchResults:
+        """One result per message: a message that does not decode, or breaks the model, comes back as its
+        `Unprocessable` for the runtime to dead-letter; the rest of the batch is coded and published."""
         runtime = self.runtime
         runtime.metrics.batch_size.labels("extract").observe(len(events))
+        results: list[Unprocessable | None] = [None] * len(events)
         with runtime.progress.track():
-            decoded: list[tuple[faust.EventT[Any], CleanArticle]] = []
-            for event in events:
+            decoded: list[tuple[int, faust.EventT[Any], CleanArticle]] = []
+            for position, event in enumerate(events):
                 runtime.metrics.messages_in.labels(event.message.topic).inc()
                 payload = event.value if isinstance(event.value, bytes) else None
                 try:
-                    decoded.append((event, loads(CleanArticle, payload)))
+                    decoded.append((position, event, loads(CleanArticle, payload)))
                 except PoisonMessage as exc:
-                    await runtime.dead_letter(stage="decode", error=exc, payload=payload, key=event.key, event=event)
+                    results[position] = Unprocessable("decode", exc)
             if not decoded:
-                return
+                return results
             skip = {
                 article.article_id
-                for _, article in decoded
+                for _, _, article in decoded
                 if article.duplicate_of and not self.options.recode_duplicates
             }
             inputs = [
                 ArticleInput(article_id=a.article_id, text="", url=a.url, title=a.title, duplicate_of=a.duplicate_of)
                 if a.article_id in skip
                 else article_input(a)
-                for _, a in decoded
+                for _, _, a in decoded
             ]
-            results = await self._extract_isolating_failures(decoded, inputs)
-            for (event, _), result in zip(decoded, results, strict=True):
-                if result is None:
+            extracted = await self._extract_isolating_failures(inputs)
+            for (position, event, _), result in zip(decoded, extracted, strict=True):
+                if isinstance(result, Unprocessable):
+                    results[position] = result
                     continue
                 trace_id = header_value(event.message.headers, TRACE_HEADER)
                 for coded in result.events:
                     await runtime.publish(self.events_topic, coded.event_id, coded, trace_id)
                 await runtime.publish(self.enriched_topic, result.enriched.article_id, result.enriched, trace_id)
-                runtime.record_outcome(failed=False)
+        return results
 
-    async def _extract_isolating_failures(
-        self, decoded: Sequence[tuple[faust.EventT[Any], CleanArticle]], inputs: Sequence[ArticleInput]
-    ) -> list[ArticleResult | None]:
+    async def _extract_isolating_failures(self, inputs: Sequence[ArticleInput]) -> list[ArticleResult | Unprocessable]:
         """Code the batch in one pass; if that fails, code articles one by one so that only the article
         that breaks the model is dead-lettered."""
         extractor = await self.extractor()
@@ -124,12 +127,10 @@ class ExtractorHandler:
                     log.exception("extraction failed for one article")
                 else:
                     log.exception("batch extraction failed; retrying article by article")
-        results: list[ArticleResult | None] = []
-        for (event, _), single in zip(decoded, inputs, strict=True):
+        results: list[ArticleResult | Unprocessable] = []
+        for single in inputs:
             try:
                 results.extend(await loop.run_in_executor(self._executor, extractor.extract, [single]))
             except Exception as exc:
-                payload = event.value if isinstance(event.value, bytes) else None
-                await self.runtime.dead_letter(stage="extract", error=exc, payload=payload, key=event.key, event=event)
-                results.append(None)
+                results.append(Unprocessable("extract", exc))
         return results

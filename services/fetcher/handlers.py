@@ -30,8 +30,9 @@ from prometheus_client.registry import Collector
 
 from ..common.charsets import decode_html
 from ..common.models import FeedEntry, FetchRequest, HttpFacts, RawArticle
-from ..common.runtime import TRACE_HEADER, ServiceRuntime, header_value
+from ..common.runtime import TRACE_HEADER, Outcome, ServiceRuntime, header_value
 from ..common.serde import PoisonMessage, loads
+from ..errors import Unprocessable
 from .feed_state import FeedState, FeedStateStore
 from .feeds import FeedError, FeedItem, ParsedFeed, discover_feeds, parse_feed
 from .feedsfile import FeedConfig
@@ -352,6 +353,9 @@ class FeedPoller:
             self.runtime.metrics.retries.labels(stage).inc(retries)
 
     async def _failed(self, feed: FeedConfig, failure: FetchError) -> None:
+        """What fails here is a feed, not a consumed message, so it is dead-lettered by hand (with
+        `runtime.dead_letter`, not through the consume path) under its own policy: once per failure streak,
+        when `should_dead_letter` says the streak is long enough."""
         health = self.schedule.health(feed.name)
         self.schedule.record_failure(
             feed.name,
@@ -444,7 +448,9 @@ class PageFetcher:
         first_seen = self.seen.get(key.encode())
         return first_seen is not None and now - float(first_seen) < self.options.seen_ttl_days * 86400
 
-    async def handle(self, event: faust.EventT[Any]) -> None:
+    async def handle(self, event: faust.EventT[Any]) -> Outcome:
+        """Fetch and emit one queued page; a request that does not decode, or a page that cannot be had,
+        is `Unprocessable` (dead-lettered by the runtime), and one already fetched or in flight is skipped."""
         runtime = self.runtime
         runtime.metrics.messages_in.labels(event.message.topic).inc()
         payload = event.value if isinstance(event.value, bytes) else None
@@ -454,28 +460,20 @@ class PageFetcher:
             try:
                 request = loads(FetchRequest, payload)
             except PoisonMessage as exc:
-                await runtime.dead_letter(stage="decode", error=exc, payload=payload, key=event.key, event=event)
-                return
+                raise Unprocessable("decode", exc) from exc
             key = request.article_id
             if key in self.inflight or self.already_fetched(key, time.time()):
                 log.debug("%s (%s) already fetched or in flight; skipped", request.url, key[:12])
-                return
+                return Outcome.SKIPPED
             log.debug("fetching %s (%s) from %s[%s]@%s", request.url, key[:12], *_position(event))
             self.inflight.add(key)
             try:
-                await self._fetch_and_emit(request, event, payload, trace_id, forwarded=forwarded)
+                await self._fetch_and_emit(request, trace_id, forwarded=forwarded)
             finally:
                 self.inflight.discard(key)
+            return Outcome.HANDLED
 
-    async def _fetch_and_emit(
-        self,
-        request: FetchRequest,
-        event: faust.EventT[Any],
-        payload: bytes | None,
-        trace_id: str | None,
-        *,
-        forwarded: bool,
-    ) -> None:
+    async def _fetch_and_emit(self, request: FetchRequest, trace_id: str | None, *, forwarded: bool) -> None:
         runtime = self.runtime
         key = request.article_id
         try:
@@ -484,17 +482,11 @@ class PageFetcher:
         except FetchError as exc:
             if exc.retries:
                 runtime.metrics.retries.labels("page").inc(exc.retries)
-            await runtime.dead_letter(
-                stage="page-fetch",
-                error=exc,
-                payload=payload,
-                key=event.key,
-                event=event,
-                attempts=exc.retries + 1,
-                trace_id=trace_id,
-            )
-            await self._mark_seen(key)  # a page that failed is not fetched again: one DLQ record per page
-            return
+
+            async def mark_seen() -> None:
+                await self._mark_seen(key)  # a page that failed is not fetched again: one DLQ record per page
+
+            raise Unprocessable("page-fetch", exc, attempts=exc.retries + 1, then=mark_seen) from exc
         if page.retries:
             runtime.metrics.retries.labels("page").inc(page.retries)
         canonical = page_canonical_url(page.text, page.final_url)
@@ -502,7 +494,6 @@ class PageFetcher:
         if canonical_id != key and not forwarded and self.queue_topic is not None:
             await self._forward(request, canonical, canonical_id, trace_id)
             await self._mark_seen(key)
-            runtime.record_outcome(failed=False)
             return
         article = raw_article(request, page)
         await runtime.publish(self.raw_topic, article.article_id, article, trace_id)
@@ -510,7 +501,6 @@ class PageFetcher:
         # Marked only after the broker acknowledged the article: a crash in between re-fetches
         # (at-least-once) and the downstream ids stay the same.
         await self._mark_seen(key)
-        runtime.record_outcome(failed=False)
 
     async def _mark_seen(self, key: str) -> None:
         """Remember `key` and wait until its changelog entry is on the broker, so that a crash (kill -9)
