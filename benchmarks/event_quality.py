@@ -35,7 +35,7 @@ import numpy as np
 import orjson
 from _extract_cli import extract_events
 
-from newswire.extractor import corpora, event_training
+from newswire.extractor import corpora
 from newswire.extractor.analyzer import default_models_dir
 from newswire.extractor.corpora import LabelledText
 from newswire.extractor.encoding import Encoder
@@ -44,14 +44,22 @@ from newswire.extractor.heads import DETECTOR_HEAD, EVENT_HEAD, QUAD_HEAD, SUBTY
 from newswire.extractor.training import (
     END_TO_END_FILE,
     FeatureCache,
+    RealNews,
     SubtypeData,
+    SyntheticTypes,
     build_event_data,
     build_subtype_data,
+    encode_real_news,
+    load_real_news,
     synthetic_types,
+    train_detector,
+    train_quad,
     train_subtypes,
+    train_types,
+    without,
     write_model_card,
 )
-from newswire.extractor.training import _subset as subtype_subset
+from newswire.extractor.training.heads.subtypes import _subset as subtype_subset
 
 ALL_SETS = ("case", "police", "cameo", "background")
 
@@ -67,19 +75,19 @@ def _folds(labels: Sequence[str], folds: int, seed: int) -> list[np.ndarray]:
 def _fold_models(
     base: Path,
     out: Path,
-    real: event_training.RealNews,
-    synthetic: event_training.SyntheticTypes,
+    real: RealNews,
+    synthetic: SyntheticTypes,
     excluded: set[str],
     seed: int,
     subtypes: tuple[SubtypeData, np.ndarray, Any, Path | None] | None,
 ) -> dict[str, float]:
     """Heads for one fold in `out`: the bundled ones, with every head that saw held-out text retrained."""
     shutil.copytree(base, out, dirs_exist_ok=True)
-    train = event_training.without(real, excluded)
-    detector = event_training.train_detector(train, synthetic, seed)
+    train = without(real, excluded)
+    detector = train_detector(train, synthetic, seed)
     detector.save(out / DETECTOR_HEAD)
-    event_training.train_quad(train, synthetic, seed).save(out / QUAD_HEAD)
-    event_training.train_types(train, synthetic, seed).save(out / EVENT_HEAD)
+    train_quad(train, synthetic, seed).save(out / QUAD_HEAD)
+    train_types(train, synthetic, seed).save(out / EVENT_HEAD)
     if subtypes is not None:
         data, train_index, model, cached = subtypes
         if cached is not None and (cached / "weights.npz").exists():
@@ -121,7 +129,7 @@ def main() -> int:
     encoder = Encoder("default")
     cache = FeatureCache(encoder, args.cache_dir)
     synthetic = synthetic_types(build_event_data(cache, data, args.seed))
-    real = event_training.encode_real_news(event_training.load_real_news(data), cache.sentence_features)
+    real = encode_real_news(load_real_news(data), cache.sentence_features)
 
     cameo = corpora.load_cameo(data)
     case = corpora.load_case(data)

@@ -571,7 +571,7 @@ def cmd_schemas(args: argparse.Namespace) -> int:
 # name -> (module with `main(argv) -> int`, help, log level or None for the settings' level).
 DELEGATED: dict[str, tuple[str, str, str | None]] = {
     "feeds": ("..fetcher.cli", "check one feed, or print a running fetcher's feed health", "warning"),
-    "train": ("..extractor.training", "train the extractor's heads (see models/MODEL_CARD.md)", None),
+    "train": ("..extractor.training.command", "train the extractor's heads (see models/MODEL_CARD.md)", None),
     "export-onnx": ("..extractor.encoding.export", "export the encoder to ONNX (+ int8) for the onnx backend", None),
     "demo-site": ("..demo.server", "serve the demo site", None),
 }

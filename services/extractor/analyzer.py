@@ -15,7 +15,6 @@ from ..common.paths import package_path
 from .arrays import FloatArray
 from .corpora import PLOVER_QUAD, QUAD_NAMES
 from .encoding import EncodedBatch, load_encoder
-from .event_training import calibrated_event_probability
 from .heads import (
     DETECTOR_HEAD,
     EVENT_HEAD,
@@ -31,6 +30,7 @@ from .heads import (
     SubtypeHead,
     TaggerHead,
     TransformerHead,
+    calibrated_event_probability,
     case_features,
     load_subtype_head,
     pooled_features,

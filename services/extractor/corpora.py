@@ -1,8 +1,9 @@
 """The real-news sentence sets in `../shared/data`, read into one shape: text, source set and labels.
 
-Training (`event_training.py`) and the end-to-end benchmark (`benchmarks/event_quality.py`) read the
-data through this module, so both see the same sentences with the same labels. Nothing here loads a
-model; the text is read, never copied into the repository.
+Training (the `training` package) and the end-to-end benchmark (`benchmarks/event_quality.py`) read the
+data through this module, so both see the same sentences with the same labels; the analyzer and the
+scoring read its quad classes, which is why it sits beside them rather than inside `training/`. Nothing
+here loads a model; the text is read, never copied into the repository.
 """
 
 from __future__ import annotations

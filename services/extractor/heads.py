@@ -2,7 +2,7 @@
 
 Every head is stored as `models/<head-name>/weights.npz` plus `labels.json` (labels and metadata), and
 runs with numpy alone: the heads stay cheap to load, easy to inspect, and independent of the framework
-that trained them. Training lives in `training.py`.
+that trained them. Training lives in the `training` package.
 """
 
 from __future__ import annotations
@@ -129,6 +129,29 @@ class DenseHead:
             meta=meta,
             lexical=arrays.get("lexical"),
         )
+
+
+# The event detector's two labels; training (`training/heads/detector.py`) stores its Platt calibration in
+# the head's metadata, and the analyzer reads it back through `calibrated_event_probability`.
+EVENT_LABEL = "EVENT"
+NOT_EVENT_LABEL = "NONE"
+
+
+def detector_margin(head: DenseHead, features: FloatArray, lexical: Any) -> FloatArray:
+    logits = head.logits(features, lexical)
+    event = head.labels.index(EVENT_LABEL)
+    margin: FloatArray = (logits[:, event] - logits[:, 1 - event]).astype(np.float32)
+    return margin
+
+
+def calibrated_event_probability(head: DenseHead, features: FloatArray, lexical: Any) -> FloatArray:
+    """p(the sentence reports an occurrence), with the head's stored calibration (identity if none)."""
+    margin = detector_margin(head, features, lexical)
+    calibration = head.meta.get("calibration") or {}
+    slope = float(calibration.get("slope", 1.0))
+    intercept = float(calibration.get("intercept", 0.0))
+    probs: FloatArray = (1.0 / (1.0 + np.exp(-(slope * margin + intercept)))).astype(np.float32)
+    return probs
 
 
 # The linear and layer-norm modules of one BERT layer, as `TransformerHead` names their arrays.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newswire.extractor import event_training
+from newswire.extractor import training as event_training
 from newswire.extractor.corpora import LabelledText
 from newswire.extractor.heads import DenseHead
 from newswire.extractor.lexical import lexical_matrix

@@ -9,14 +9,15 @@ import pytest
 
 from newswire.common.models import PLOVER_TYPES
 from newswire.extractor.corpora import QUAD_NAMES
-from newswire.extractor.event_training import EVENT_LABEL, NOT_EVENT_LABEL
 from newswire.extractor.heads import (
     DETECTOR_HEAD,
     EVENT_HEAD,
+    EVENT_LABEL,
     MODE_HEAD,
     NER_HEAD,
     NER_TAGS,
     NO_EVENT,
+    NOT_EVENT_LABEL,
     QUAD_HEAD,
     SUBTYPE_HEAD,
     DenseHead,
@@ -31,15 +32,8 @@ from newswire.extractor.heads import (
     viterbi,
 )
 from newswire.extractor.lexical import LEXICAL_FEATURES
-from newswire.extractor.training import (
-    TaggedSentence,
-    _batched_log_probs,
-    _tagger_head_from_torch,
-    _torch_tagger,
-    detokenize,
-    fit_dense,
-    split_sentences,
-)
+from newswire.extractor.training import TaggedSentence, detokenize, fit_dense, split_sentences
+from newswire.extractor.training.heads.ner import _batched_log_probs, _tagger_head_from_torch, _torch_tagger
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
 
