@@ -40,8 +40,8 @@ from typing import Any
 
 from chaos import ACTIONS, CITIES, Instance, _filler, descendants, process_children, read_topic, rss_bytes
 
-from newswire.common.broker import LocalBroker
-from newswire.fetcher.http import FetchPolicy
+from newswire.devtools.broker import LocalBroker
+from newswire.fetcher.policy import FetchPolicy
 
 # The politeness the fetcher ships with: what the servers must see.
 DEFAULT_POLICY = FetchPolicy()

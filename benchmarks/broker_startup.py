@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from newswire.common.broker import LocalBroker, ensure_jars
+from newswire.devtools.broker import LocalBroker, ensure_jars
 
 
 def timed_start(broker: LocalBroker) -> float:

@@ -42,7 +42,7 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer
 
-from newswire.common.broker import LocalBroker, free_port
+from newswire.devtools.broker import LocalBroker, free_port
 from newswire.fetcher.urls import article_id, canonicalize_url
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")

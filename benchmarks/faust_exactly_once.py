@@ -40,7 +40,7 @@ import faust.transport.drivers.aiokafka as faust_aiokafka
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from newswire.common.broker import LocalBroker
+from newswire.devtools.broker import LocalBroker
 
 
 async def forward_one(bootstrap: str, standby_replicas: int) -> list[tuple[str, str | None]]:

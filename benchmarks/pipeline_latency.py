@@ -27,9 +27,9 @@ from pathlib import Path
 import orjson
 from aiokafka import AIOKafkaConsumer
 
-from newswire.common.broker import LocalBroker, free_port
 from newswire.common.processes import terminate_all
 from newswire.demo.server import DemoSite, demo_feeds_yaml
+from newswire.devtools.broker import LocalBroker, free_port
 
 
 async def _read_all(bootstrap: str, topic: str, until_count: int, timeout_s: float) -> list[tuple[int, bytes]]:

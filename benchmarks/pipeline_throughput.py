@@ -37,7 +37,7 @@ from typing import Any
 import orjson
 from chaos import Instance, LocalSite, descendants, read_topic, rss_bytes
 
-from newswire.common.broker import LocalBroker
+from newswire.devtools.broker import LocalBroker
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 DLQS = ("fetcher.dlq", "cleaner.dlq", "extractor.dlq")

@@ -9,22 +9,22 @@ whether to try again. tests/unit/test_errors.py fails when the code and this dra
     NewswireError                  newswire.errors
     ├── PermanentError             newswire.errors
     │   ├── BlockedAddress         newswire.fetcher.ssrf
-    │   ├── BrokerError            newswire.common.broker     also a RuntimeError
+    │   ├── BrokerError            newswire.devtools.broker   also a RuntimeError
     │   ├── CheckFailed            newswire.fetcher.cli
     │   ├── CleaningError          newswire.cleaner.extract   also a ValueError
     │   ├── DeadLetterRateExceeded newswire.common.dlq        also a RuntimeError
     │   ├── FeedError              newswire.fetcher.feeds
     │   ├── FeedsFileError         newswire.fetcher.feedsfile also a ValueError
-    │   ├── PermanentFetchError    newswire.fetcher.http      also a FetchError
+    │   ├── PermanentFetchError    newswire.fetcher.errors    also a FetchError
     │   ├── PoisonMessage          newswire.common.serde      also a ValueError
     │   └── Unprocessable          newswire.errors
     ├── RetryableError             newswire.errors
-    │   ├── RetryableFetchError    newswire.fetcher.http      also a FetchError
+    │   ├── RetryableFetchError    newswire.fetcher.errors    also a FetchError
     │   ├── RobotsFetchFailed      newswire.fetcher.robots
     │   └── UnresolvableHost       newswire.fetcher.ssrf      also an OSError
-    └── FetchError                 newswire.fetcher.http      groups the two fetch errors; never raised itself
-        ├── PermanentFetchError    newswire.fetcher.http      also a PermanentError
-        └── RetryableFetchError    newswire.fetcher.http      also a RetryableError
+    └── FetchError                 newswire.fetcher.errors    groups the two fetch errors; never raised itself
+        ├── PermanentFetchError    newswire.fetcher.errors    also a PermanentError
+        └── RetryableFetchError    newswire.fetcher.errors    also a RetryableError
 """
 
 from __future__ import annotations

@@ -107,7 +107,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     try:
         bootstrap = settings.kafka.bootstrap_servers
         if not bootstrap:
-            from .broker import LocalBroker, read_status
+            from ..devtools.broker import LocalBroker, read_status
 
             running = read_status(settings.data_dir / "kafka")
             if running["running"] and running["bootstrap"]:
@@ -331,7 +331,7 @@ def _client_bootstrap(settings: ServiceSettings) -> str:
     """Commands that only read or write topics also find a broker started by `newswire broker start`."""
     if settings.kafka.bootstrap_servers:
         return settings.kafka.bootstrap_servers
-    from . import broker
+    from ..devtools import broker
 
     status = broker.read_status(settings.data_dir / "kafka")
     if status.get("running") and status.get("bootstrap"):
@@ -516,7 +516,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def cmd_broker(args: argparse.Namespace) -> int:
-    from . import broker
+    from ..devtools import broker
 
     data_dir = ServiceSettings().data_dir / "kafka"
     if args.action == "start":

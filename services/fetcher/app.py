@@ -12,10 +12,11 @@ from mode.types.signals import BaseSignalT
 from ..common.resources import manage
 from ..common.runtime import ServiceRuntime
 from ..common.services import default_port
+from .client import PoliteFetcher
 from .feed_state import KafkaFeedStateStore, feed_state_topic_spec
 from .feedsfile import load_feeds
-from .handlers import FeedHealthCollector, FeedPoller, PageFetcher
-from .http import PoliteFetcher
+from .pages import PageFetcher
+from .poller import FeedHealthCollector, FeedPoller
 from .settings import FetcherSettings
 
 DEFAULT_PORT = default_port("fetcher")

@@ -21,8 +21,9 @@ import orjson
 from ..common.charsets import decode_html
 from ..common.services import default_port
 from ..errors import PermanentError
+from .client import PoliteFetcher
+from .errors import FetchError
 from .feeds import FeedError, FeedItem, ParsedFeed, discover_feeds, parse_feed
-from .http import FetchError, PoliteFetcher
 from .settings import FetcherSettings
 
 EXIT_FAILED = 1

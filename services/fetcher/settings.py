@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from ..common.settings import ServiceSettings
-from .http import FetchPolicy
+from .policy import FetchPolicy
 
 
 class FetcherOptions(BaseModel):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from newswire.common.broker import LocalBroker
+from newswire.devtools.broker import LocalBroker
 
 INTEGRATION_DIR = Path(__file__).parent
 TOPIC_ALREADY_EXISTS = 36

@@ -17,9 +17,9 @@ from pathlib import Path
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from newswire.common.broker import free_port
 from newswire.common.processes import terminate_all
 from newswire.common.schemas import validate_message
+from newswire.devtools.broker import free_port
 
 
 @dataclass

@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from faust.types import StreamT
 
-from newswire.common.broker import BrokerError, LocalBroker, read_status, start_detached, stop_detached
+from newswire.devtools.broker import BrokerError, LocalBroker, read_status, start_detached, stop_detached
 
 CreateTopics = Callable[..., Awaitable[None]]
 

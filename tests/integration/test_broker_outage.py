@@ -12,7 +12,7 @@ import httpx
 from harness import Namespace, collect, running_service, service_log
 from test_fetcher_resilience import XML, Site, article_route, fetcher_env, ids_of, rss
 
-from newswire.common.broker import LocalBroker
+from newswire.devtools.broker import LocalBroker
 from newswire.fetcher.urls import article_id, canonicalize_url
 
 

@@ -129,7 +129,7 @@ def test_headers_and_keys_are_those_the_services_write(contract: Contract) -> No
 
 
 def test_the_forwarding_header_is_the_fetchers_own() -> None:
-    from newswire.fetcher.handlers import CANONICAL_OF_HEADER as FETCHER_HEADER
+    from newswire.fetcher.pages import CANONICAL_OF_HEADER as FETCHER_HEADER
 
     assert FETCHER_HEADER == CANONICAL_OF_HEADER
     headers = _document()["components"]["messages"]["FetchRequest"]["headers"]["properties"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newswire.common.broker import (
+from newswire.devtools.broker import (
     DEFAULT_JVM_OPTIONS,
     BrokerError,
     BrokerSettings,

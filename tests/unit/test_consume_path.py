@@ -22,7 +22,7 @@ from newswire.common.runtime import TRACE_HEADER, BatchResults, Outcome, Service
 from newswire.common.serde import PoisonMessage, dumps
 from newswire.common.settings import ServiceSettings
 from newswire.errors import RetryableError, Unprocessable
-from newswire.fetcher.http import RetryableFetchError
+from newswire.fetcher.errors import RetryableFetchError
 
 
 @dataclass(frozen=True)

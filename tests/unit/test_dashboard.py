@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newswire.common.health import ServiceMetrics
 from newswire.correlator.handlers import CorrelatorMetrics
-from newswire.fetcher.handlers import FeedHealthCollector
+from newswire.fetcher.poller import FeedHealthCollector
 from newswire.fetcher.schedule import PollSchedule
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "deploy" / "grafana" / "newswire-dashboard.json"

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from newswire.fetcher.client import PoliteFetcher, parse_retry_after
+from newswire.fetcher.errors import FetchError
 from newswire.fetcher.feeds import FeedError, parse_feed
-from newswire.fetcher.http import FetchError, FetchPolicy, PoliteFetcher, parse_retry_after
+from newswire.fetcher.policy import FetchPolicy
 from newswire.fetcher.ssrf import BlockedAddress
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"

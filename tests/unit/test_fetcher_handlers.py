@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from newswire.fetcher.app import create_app
-from newswire.fetcher.handlers import PageFetcher, RecentIds
+from newswire.fetcher.pages import PageFetcher
+from newswire.fetcher.poller import RecentIds
 from newswire.fetcher.settings import FetcherOptions, FetcherSettings
 
 

@@ -21,10 +21,12 @@ from pydantic import BaseModel
 from newswire.common.dlq import dead_letter
 from newswire.common.models import DeadLetter, FetchRequest
 from newswire.common.runtime import ServiceRuntime
+from newswire.fetcher.client import PoliteFetcher
+from newswire.fetcher.errors import PermanentFetchError, RetryableFetchError
 from newswire.fetcher.feed_state import FeedState, FeedStateStore
 from newswire.fetcher.feedsfile import FeedConfig
-from newswire.fetcher.handlers import FeedHealthCollector, FeedPoller, should_dead_letter
-from newswire.fetcher.http import FetchPolicy, PermanentFetchError, PoliteFetcher, RetryableFetchError
+from newswire.fetcher.policy import FetchPolicy
+from newswire.fetcher.poller import FeedHealthCollector, FeedPoller, should_dead_letter
 from newswire.fetcher.schedule import PollSchedule
 from newswire.fetcher.settings import FetcherOptions, FetcherSettings
 

@@ -4,9 +4,9 @@ Politeness: a global and a per-host concurrency limit, a minimum delay between r
 host (raised by robots.txt Crawl-delay), robots.txt, a User-Agent naming us and a contact URL, and
 retries that honour Retry-After with bounded exponential back-off and jitter.
 Safety: the SSRF guard on every redirect hop and again at connect time, a redirect limit, connect/read/
-total timeouts, a byte cap on the wire and after decompression (our own zlib loop, so a gzip bomb is
+total timeouts, a byte cap on the wire and after decompression (`decoding.BodyDecoder`, so a gzip bomb is
 stopped after `max_bytes`, never inflated in memory), and only HTML reaches the pipeline, decoded with
-the right charset.
+the right charset. The limits themselves are the `FetchPolicy` (policy.py).
 """
 
 from __future__ import annotations
@@ -16,22 +16,21 @@ import email.utils
 import math
 import random
 import time
-import zlib
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .. import __version__
 from ..common.charsets import decode_html
-from ..errors import NewswireError, PermanentError, RetryableError
+from .decoding import BodyDecoder
+from .errors import FetchError, PermanentFetchError, RetryableFetchError
 from .feeds import discover_feeds
+from .policy import FetchPolicy
 from .robots import ROBOTS_MAX_BYTES, RobotsCache, RobotsFetchFailed
 from .ssrf import BlockedAddress, GuardedNetworkBackend, SsrfGuard, UnresolvableHost
 from .urls import host_of
@@ -42,97 +41,6 @@ _RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 _RETRY_AFTER_STATUSES = frozenset({429, 503})
 
 Kind = Literal["page", "feed", "robots"]
-
-
-class FetchPolicy(BaseModel):
-    """How hard we may hit the web; the fetcher's settings embed one of these."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    contact_url: str = Field(
-        default="https://github.com/newswire/newswire", description="where site owners can reach the operator"
-    )
-    user_agent: str = Field(default="", description="default: newswire/<version> (+<contact_url>; news event coding)")
-    global_concurrency: int = Field(default=32, ge=1)
-    per_host_concurrency: int = Field(default=2, ge=1)
-    per_host_delay: float = Field(default=1.0, ge=0, description="min seconds between request starts")
-    connect_timeout: float = Field(default=10.0, gt=0)
-    read_timeout: float = Field(default=20.0, gt=0)
-    total_timeout: float = Field(default=60.0, gt=0, description="whole request incl. body, per attempt")
-    max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
-    oversize: Literal["truncate", "refuse"] = "truncate"
-    max_compression_ratio: float = Field(default=100.0, gt=1, description="beyond the cap: a bomb")
-    max_redirects: int = Field(default=5, ge=0)
-    max_retries: int = Field(default=3, ge=0)
-    backoff_base: float = Field(default=1.0, ge=0)
-    backoff_max: float = Field(default=60.0, ge=0)
-    retry_after_max: float = Field(default=300.0, ge=0, description="longer waits fail the fetch instead")
-    allow_private: list[str] = Field(default_factory=list)
-    respect_robots: bool = True
-    robots_for_feeds: bool = False
-    robots_ttl: float = Field(default=3600.0, gt=0)
-    robots_error_ttl: float = Field(default=600.0, gt=0)
-    max_crawl_delay: float = Field(default=30.0, ge=0)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _user_agent_from_contact(cls, data: Any) -> Any:
-        if isinstance(data, dict) and not data.get("user_agent"):
-            contact = data.get("contact_url") or cls.model_fields["contact_url"].default
-            data = {**data, "user_agent": f"newswire/{__version__} (+{contact}; news event coding)"}
-        return data
-
-    @field_validator("user_agent")
-    @classmethod
-    def _names_us(cls, value: str) -> str:
-        if "newswire" not in value.lower() or "http" not in value:
-            raise ValueError("the User-Agent must name newswire and give a contact URL")
-        return value
-
-
-class FetchError(NewswireError):
-    """A page or feed we could not have. Only its two kinds are raised, so `except FetchError` catches both
-    and the kind (or `permanent`) says whether trying again later could help.
-
-    `stage` names the step for a dead-letter record; the feed poller, whose one poll fetches, parses and
-    may look for the feed a page advertises, sets it ("feed-parse", "feed-discovery").
-    """
-
-    def __init__(
-        self,
-        reason: str,
-        status: int | None = None,
-        *,
-        url: str | None = None,
-        retry_after: float | None = None,
-        retries: int = 0,
-        stage: str = "fetch",
-    ) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status = status
-        self.url = url
-        self.retry_after = retry_after
-        self.retries = retries
-        self.stage = stage
-
-    @property
-    def permanent(self) -> bool:
-        return isinstance(self, PermanentError)
-
-    @property
-    def category(self) -> str:
-        """A bounded label for metrics and DLQ grouping ("HTTP 404", "blocked address", "too large")."""
-        return self.reason.split(":")[0][:60]
-
-
-class PermanentFetchError(FetchError, PermanentError):
-    """The same request would fail the same way: a 404, a blocked address, a page that is not HTML."""
-
-
-class RetryableFetchError(FetchError, RetryableError):
-    """The host or the network may recover: a timeout, a 503, a DNS failure. Raised inside one request's
-    retries too, where it means "try again after back-off"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,38 +134,6 @@ def _mime(content_type: str | None) -> str | None:
     if not content_type:
         return None
     return content_type.split(";")[0].strip().lower() or None
-
-
-class _BodyDecoder:
-    """Content-Encoding decoding with an output bound, so a bomb never inflates beyond the cap."""
-
-    def __init__(self, coding: str) -> None:
-        self.coding = coding
-        self.consumed = 0
-        if coding in ("", "identity"):
-            self._z: zlib._Decompress | None = None
-        elif coding in ("gzip", "x-gzip"):
-            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif coding == "deflate":
-            self._z = zlib.decompressobj(zlib.MAX_WBITS)
-        else:
-            raise PermanentFetchError(f"unsupported content-encoding: {coding!r}")
-        self._raw_deflate_tried = coding != "deflate"
-
-    def decode(self, data: bytes, max_out: int) -> bytes:
-        if self._z is None:
-            self.consumed += len(data)
-            return data[:max_out]
-        try:
-            out = self._z.decompress(data, max_out)
-        except zlib.error:
-            if self._raw_deflate_tried or self.consumed:
-                raise PermanentFetchError(f"corrupt body: invalid {self.coding} data") from None
-            self._raw_deflate_tried = True  # some servers send raw deflate without the zlib header
-            self._z = zlib.decompressobj(-zlib.MAX_WBITS)
-            return self.decode(data, max_out)
-        self.consumed += len(data) - len(self._z.unconsumed_tail)
-        return out
 
 
 class PoliteFetcher:
@@ -562,7 +438,7 @@ class PoliteFetcher:
 
     async def _read_body(self, response: httpx.Response, limit: int, may_truncate: bool) -> tuple[bytes, int, bool]:
         coding = response.headers.get("content-encoding", "identity").strip().lower()
-        decoder = _BodyDecoder(coding)
+        decoder = BodyDecoder(coding)
         out = bytearray()
         wire = 0
         async for chunk in response.aiter_raw():
@@ -570,7 +446,7 @@ class PoliteFetcher:
             out += decoder.decode(chunk, limit - len(out) + 1)
             if len(out) > limit or wire > limit:
                 ratio = len(out) / max(decoder.consumed, 1)
-                if decoder._z is not None and ratio > self.policy.max_compression_ratio:
+                if decoder.compressed and ratio > self.policy.max_compression_ratio:
                     reason = f"decompression bomb: {len(out)} bytes from {decoder.consumed} ({coding})"
                     raise PermanentFetchError(reason)
                 if not may_truncate:

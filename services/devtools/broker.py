@@ -34,8 +34,8 @@ from aiokafka.admin import AIOKafkaAdminClient
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ..common.paths import package_path
 from ..errors import PermanentError
-from .paths import package_path
 
 log = logging.getLogger(__name__)
 
