@@ -1,5 +1,5 @@
 """`python -m newswire` is the `newswire` command."""
 
-from .common.cli import main
+from .cli import main
 
 raise SystemExit(main())

@@ -15,6 +15,7 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
+from newswire.cli import main
 from newswire.common.asyncapi import (
     CANONICAL_OF_HEADER,
     CONTRACTS,
@@ -28,7 +29,6 @@ from newswire.common.asyncapi import (
     message_id,
     older_schema_files,
 )
-from newswire.common.cli import main
 from newswire.common.kafka import pipeline_topics
 from newswire.common.models import TOPIC_MODELS
 from newswire.common.runtime import TRACE_HEADER, VERSION_HEADER

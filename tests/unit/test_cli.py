@@ -7,7 +7,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from newswire.common.cli import _event_summary, _inputs, build_parser, main
+from newswire.cli import build_parser, main
+from newswire.cli.documents import _inputs
+from newswire.cli.tail import event_summary as _event_summary
 
 
 def test_inputs_read_text_html_gzip_and_json_lines(tmp_path: Path) -> None:
@@ -108,7 +110,7 @@ def test_delegated_commands_answer_help_with_their_own_parser(command: str, caps
 
 def test_up_waits_on_each_service_at_its_own_default_port() -> None:
     from newswire.cleaner.app import DEFAULT_PORT as CLEANER_PORT
-    from newswire.common.cli import _service_factory
+    from newswire.cli.service import _service_factory
     from newswire.common.services import SERVICE_NAMES, default_port
     from newswire.correlator.app import DEFAULT_PORT as CORRELATOR_PORT
     from newswire.extractor.app import DEFAULT_PORT as EXTRACTOR_PORT

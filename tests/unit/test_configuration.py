@@ -15,7 +15,7 @@ from newswire.extractor.settings import ExtractorSettings
 
 SERVICES = Path(__file__).resolve().parents[2] / "services"
 # `newswire up` hands its environment to the services it starts: a copy, not a change.
-ENVIRONMENT_COPIERS = {SERVICES / "common" / "cli.py"}
+ENVIRONMENT_COPIERS = {SERVICES / "cli" / "up.py"}
 ENVIRONMENT_ACCESS = re.compile(r"\bos\.(environ|getenv|putenv|unsetenv)\b|\bfrom os import .*\b(environ|getenv)\b")
 OFFLINE_VARIABLES = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 

@@ -301,7 +301,7 @@ def test_the_map_serves_its_own_files_and_nothing_outside_them() -> None:
 
 
 def test_tail_prints_an_incident_as_one_line() -> None:
-    from newswire.common.cli import _incident_summary
+    from newswire.cli.tail import incident_summary as _incident_summary
 
     idx = index()
     idx.assign(event("A car bomb hit the Omari mosque in Deraa.", killed=killed(23, "at_least")), NOW)
