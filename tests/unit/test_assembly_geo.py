@@ -46,6 +46,20 @@ def test_context_is_counted_from_the_article(gazetteer: Gazetteer) -> None:
     assert location is not None and location.country_code == "LB"
 
 
+def test_a_country_tagged_as_a_place_never_counts_for_its_namesake_town(gazetteer: Gazetteer) -> None:
+    """"Brazil" and "Argentina" are also towns (Brazil, Indiana; Argentina, Colombia): tagged as places,
+    they must not make the United States part of the article, or "Montevideo" goes to Minnesota."""
+    text = "The foreign ministers of Brazil and Argentina met ahead of the Mercosur summit in Montevideo."
+    entities = tuple(
+        EntitySpan(label="LOC", text=name, start=text.index(name), end=text.index(name) + len(name), score=0.9)
+        for name in ("Brazil", "Argentina", "Montevideo")
+    )
+    context = country_context([(text, entities)], gazetteer)
+    assert "US" not in context.weights and "CO" not in context.weights
+    location = _locate(text, gazetteer, context, entities)
+    assert location is not None and location.name == "Montevideo" and location.country_code == "UY"
+
+
 def test_spelling_variants(gazetteer: Gazetteer) -> None:
     context = CountryContext({"SY": 1.0})
     for text, geonames_id in [("Shelling hit Homs.", 169577), ("Tanks arrived in Latakia.", 173576)]:

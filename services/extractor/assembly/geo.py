@@ -405,7 +405,10 @@ def country_context(
         for entity in entities:
             if entity.label != "LOC":
                 continue
-            places = [p for p in gazetteer.lookup(entity.text) if p.kind == "city"]
+            candidates = gazetteer.lookup(entity.text)
+            if any(p.kind != "city" for p in candidates):
+                continue  # a country or region, counted above: "Brazil" is not Brazil, Indiana
+            places = candidates
             dominant = _dominant_homonym(places)
             if dominant is not None:
                 weights[dominant.country_code] = weights.get(dominant.country_code, 0.0) + 0.5
