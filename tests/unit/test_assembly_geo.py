@@ -47,8 +47,8 @@ def test_context_is_counted_from_the_article(gazetteer: Gazetteer) -> None:
 
 
 def test_a_country_tagged_as_a_place_never_counts_for_its_namesake_town(gazetteer: Gazetteer) -> None:
-    """"Brazil" and "Argentina" are also towns (Brazil, Indiana; Argentina, Colombia): tagged as places,
-    they must not make the United States part of the article, or "Montevideo" goes to Minnesota."""
+    """The countries "Brazil" and "Argentina" are also towns (Brazil, Indiana; Argentina, Colombia): tagged
+    as places, they must not make the United States part of the article, or "Montevideo" goes to Minnesota."""
     text = "The foreign ministers of Brazil and Argentina met ahead of the Mercosur summit in Montevideo."
     entities = tuple(
         EntitySpan(label="LOC", text=name, start=text.index(name), end=text.index(name) + len(name), score=0.9)
