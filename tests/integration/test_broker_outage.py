@@ -9,11 +9,11 @@ import time
 from pathlib import Path
 
 import httpx
-from harness import Namespace, collect, running_service, service_log
-from test_fetcher_resilience import XML, Site, article_route, fetcher_env, ids_of, rss
 
 from newswire.devtools.broker import LocalBroker
 from newswire.fetcher.urls import article_id, canonicalize_url
+from tests.integration.harness import Namespace, collect, running_service, service_log
+from tests.integration.test_fetcher_resilience import XML, Site, article_route, fetcher_env, ids_of, rss
 
 
 async def _probe(port: int, path: str) -> tuple[int, dict[str, object]]:

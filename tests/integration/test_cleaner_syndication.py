@@ -15,10 +15,18 @@ import orjson
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
 from aiokafka.partitioner import murmur2
-from harness import Namespace, collect, messages_in, produce, running_service, schema_errors, service_log
 
 from newswire.common.models import HttpFacts, RawArticle
 from newswire.common.serde import dumps
+from tests.integration.harness import (
+    Namespace,
+    collect,
+    messages_in,
+    produce,
+    running_service,
+    schema_errors,
+    service_log,
+)
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "cleaner"
 PARTITIONS = 2  # the harness's NEWSWIRE_KAFKA__PARTITIONS

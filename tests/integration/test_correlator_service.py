@@ -13,9 +13,17 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from harness import Namespace, collect, messages_in, produce, running_service, schema_errors, service_log
 
 from newswire.common.ids import stable_id
+from tests.integration.harness import (
+    Namespace,
+    collect,
+    messages_in,
+    produce,
+    running_service,
+    schema_errors,
+    service_log,
+)
 
 ARTIFACTS = Path(os.environ.get("NEWSWIRE_TEST_ARTIFACTS", Path(__file__).parents[2] / "build" / "test-artifacts"))
 
@@ -205,7 +213,7 @@ async def test_reports_become_incidents_that_survive_a_restart(kafka_bootstrap: 
 
 async def check_map(port: int, incident_id: str, sources: int) -> None:
     """The page, in headless Chromium, shows the incident on the map and in the list with its sources."""
-    from browser import find_chromium, render_page
+    from tests.integration.browser import find_chromium, render_page
 
     if find_chromium() is None:
         pytest.skip("no Chromium here (apt-get install chromium); the map page was not rendered")

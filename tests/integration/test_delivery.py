@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
-from harness import Namespace, collect, produce, running_service, schema_errors, service_log
 
 from newswire.cleaner.extract import clean_html
 from newswire.common.ids import stable_id
@@ -18,6 +17,7 @@ from newswire.common.serde import dumps
 from newswire.extractor.app import load_extractor
 from newswire.extractor.handlers import article_input
 from newswire.extractor.settings import ExtractorOptions
+from tests.integration.harness import Namespace, collect, produce, running_service, schema_errors, service_log
 
 SITE = Path(__file__).resolve().parents[2] / "services" / "demo" / "site" / "articles"
 

@@ -13,19 +13,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
 import pytest
-from harness import Namespace, collect, running_service, schema_errors, service_log
 
 from newswire.fetcher.cli import main as feeds_main
 from newswire.fetcher.urls import article_id, canonicalize_url
-
-Route = Callable[[BaseHTTPRequestHandler], tuple[int, dict[str, str], bytes]]
+from tests.integration.harness import Namespace, collect, running_service, schema_errors, service_log
+from tests.support.http import LocalHttpServer, Reply, Request, Route
 
 
 def rss(title: str, links: list[str]) -> bytes:
@@ -43,53 +41,20 @@ def article_page(title: str, canonical: str | None = None) -> bytes:
     return f"<!doctype html><html><head><title>{title}</title>{link}</head><body>{body}</body></html>".encode()
 
 
-class Site:
-    """A threaded HTTP server whose routes are plain functions of the request, counting every hit."""
+class Site(LocalHttpServer):
+    """The shared test server (tests/support/http.py): routes are plain functions of the request ("/a/*"
+    answers every article path), `hits` counts every request per path, and an unknown path is a 404."""
 
     def __init__(self, routes: dict[str, Route]) -> None:
-        self.routes = routes
-        self.hits: Counter[str] = Counter()
-        self.lock = threading.Lock()
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                path = self.path.split("?")[0]
-                with site.lock:
-                    site.hits[path] += 1
-                route = site.routes.get(path)
-                if route is None and path.startswith("/a/"):
-                    route = site.routes.get("/a/*")
-                status, headers, body = route(self) if route else (404, {"Content-Type": "text/plain"}, b"no")
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> Site:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(routes, fallback=(404, {"Content-Type": "text/plain"}, b"no"))
 
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 XML = {"Content-Type": "application/rss+xml"}
 
 
-def article_route(handler: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
-    return 200, HTML, article_page(handler.path.split("?")[0].rsplit("/", 1)[-1])
+def article_route(request: Request) -> Reply:
+    return 200, HTML, article_page(request.path.rsplit("/", 1)[-1])
 
 
 def fetcher_env(feeds_file: Path, **extra: str) -> dict[str, str]:
@@ -137,8 +102,8 @@ async def test_a_malformed_feed_is_dead_lettered_once_and_the_other_feeds_go_on(
     good_links: list[str] = []
     site_links: list[str] = []
 
-    def good_feed(handler: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
-        if handler.headers.get("If-None-Match") == '"v1"':
+    def good_feed(request: Request) -> Reply:
+        if request.headers.get("If-None-Match") == '"v1"':
             return 304, {"ETag": '"v1"'}, b""
         return 200, {**XML, "ETag": '"v1"'}, rss("Good", good_links)
 
@@ -222,7 +187,7 @@ def moving_feed_site(
     late_switch, late_served = threading.Event(), threading.Event()
     site_holder: list[Site] = []
 
-    def moving(handler: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
+    def moving(request: Request) -> Reply:
         base = site_holder[0].base
         polls["feed"] += 1
         start = min((polls["feed"] - 1) * step, total - window)
@@ -230,7 +195,7 @@ def moving_feed_site(
         links += [f"{base}/a/dup?utm_source=rss", f"{base}/alias", f"{base}/gone"]
         return 200, XML, rss("Moving", links)
 
-    def late_feed(handler: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
+    def late_feed(request: Request) -> Reply:
         base = site_holder[0].base
         links = [f"{base}/a/{n}?utm_medium=late" for n in range(late)] if late_switch.is_set() else []
         if links:
@@ -360,8 +325,8 @@ async def test_c_after_a_sigterm_the_next_poller_goes_on_from_the_feed_state_at_
         ns.workdir.mkdir()
     feed_requests: list[tuple[float, str | None]] = []
 
-    def feed(handler: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
-        validator = handler.headers.get("If-None-Match")
+    def feed(request: Request) -> Reply:
+        validator = request.headers.get("If-None-Match")
         feed_requests.append((time.monotonic(), validator))
         if validator == '"v1"':
             return 304, {}, b""

@@ -13,12 +13,12 @@ from pathlib import Path
 import httpx
 import orjson
 import pytest
-from harness import Namespace, collect, produce, running_service, schema_errors, service_log
 
 from newswire.common.models import EVENT_TYPES, HttpFacts, RawArticle
 from newswire.common.serde import dumps
 from newswire.common.services import SERVICE_NAMES
 from newswire.demo.server import SEED_ARTICLE_PATH, DemoSite, demo_feeds_yaml
+from tests.integration.harness import Namespace, collect, produce, running_service, schema_errors, service_log
 
 APPEAL = "This is the world we live in"
 

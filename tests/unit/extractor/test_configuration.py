@@ -1,0 +1,94 @@
+"""Configuration reaches the code through the settings classes, and nothing rewrites the environment."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from newswire.extractor.encoding import Encoder, default_intra_op_threads, load_encoder
+from newswire.extractor.settings import ExtractorSettings
+from tests.support import paths
+
+SERVICES = paths.SERVICES
+# `newswire up` hands its environment to the services it starts: a copy, not a change.
+ENVIRONMENT_COPIERS = {SERVICES / "cli" / "up.py"}
+ENVIRONMENT_ACCESS = re.compile(r"\bos\.(environ|getenv|putenv|unsetenv)\b|\bfrom os import .*\b(environ|getenv)\b")
+OFFLINE_VARIABLES = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+
+
+def test_only_the_settings_classes_read_the_environment() -> None:
+    offenders = [
+        f"{path.relative_to(SERVICES)}:{number}: {line.strip()}"
+        for path in sorted(SERVICES.rglob("*.py"))
+        if path not in ENVIRONMENT_COPIERS
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ENVIRONMENT_ACCESS.search(line)
+    ]
+    assert offenders == []
+
+
+def test_thread_settings_default_to_the_modest_policy() -> None:
+    assert 1 <= default_intra_op_threads() <= min(4, os.cpu_count() or 1)
+    options = ExtractorSettings().extractor
+    assert options.torch_threads is None
+    assert options.onnx_threads is None
+
+
+class _EncoderRequested(Exception):
+    """Stops `load_extractor` once the encoder's arguments are known: the heads and weights stay unloaded."""
+
+
+def test_thread_settings_from_the_environment_reach_the_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newswire.extractor import analyzer
+    from newswire.extractor.app import load_extractor
+    from newswire.extractor.assembly import geo
+
+    requested: dict[str, Any] = {}
+
+    def record(*args: Any, **kwargs: Any) -> None:
+        requested.update(kwargs)
+        raise _EncoderRequested
+
+    monkeypatch.setattr(analyzer, "load_encoder", record)
+    monkeypatch.setattr(geo, "default_gazetteer", lambda *args, **kwargs: None)
+    monkeypatch.setenv("NEWSWIRE_EXTRACTOR__TORCH_THREADS", "3")
+    monkeypatch.setenv("NEWSWIRE_EXTRACTOR__ONNX_THREADS", "2")
+    with pytest.raises(_EncoderRequested):
+        load_extractor(ExtractorSettings().extractor)
+    assert requested["torch_threads"] == 3
+    assert requested["onnx_threads"] == 2
+
+
+@pytest.fixture
+def torch_threads_restored() -> Iterator[None]:
+    """torch's intra-op pool is process-wide: later tests get the size they would have had."""
+    torch = pytest.importorskip("torch")
+    before = torch.get_num_threads()
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("torch_threads_restored")
+def test_an_explicit_thread_count_sizes_torchs_pool() -> None:
+    import torch
+
+    encoder = load_encoder("default", torch_threads=1)
+    assert isinstance(encoder, Encoder)
+    assert encoder.threads == torch.get_num_threads() == 1
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("torch_threads_restored")
+def test_loading_an_encoder_leaves_the_environment_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Offline loading is `local_files_only`, not variables set behind the caller's back."""
+    pytest.importorskip("transformers")  # imported with the session's own environment
+    for name in OFFLINE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    before = dict(os.environ)
+    Encoder("default")
+    assert dict(os.environ) == before
