@@ -23,6 +23,8 @@ import argparse
 import dataclasses
 import hashlib
 import json
+import os
+import platform
 import shutil
 import sys
 import tempfile
@@ -226,6 +228,8 @@ def main() -> int:
             "folds": args.folds,
             "seed": args.seed,
             "detector_ece": ece,
+            "seconds": round(time.monotonic() - started),
+            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
             "sets": [dataclasses.asdict(result) for result in results],
         }
         args.record.write_text(json.dumps(record, indent=2) + "\n")

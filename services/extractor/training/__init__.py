@@ -19,7 +19,6 @@ from .data import (
     load_conll,
     load_plover,
     load_real_news,
-    split_sentences,
 )
 from .event_sets import (
     EventData,
@@ -71,7 +70,6 @@ __all__ = [
     "load_plover",
     "load_real_news",
     "main",
-    "split_sentences",
     "subtype_probabilities",
     "synthetic_types",
     "train_detector",

@@ -17,6 +17,7 @@ import numpy as np
 from ...common.paths import package_path
 from .. import corpora
 from ..corpora import LabelledText
+from ..sentences import split_sentences
 
 REPO_MODELS_DIR = package_path("models")
 NO_EVENT_FIXTURE = REPO_MODELS_DIR / "training" / "no-event-lines.txt"
@@ -38,17 +39,6 @@ _NON_POLITICAL_HEADLINE = re.compile(
     r"[A-Z ]*STOCKS|[A-Z ]*SHARES|[A-Z ]*BONDS|[A-Z ]*FUTURES|[A-Z ]*PRICES|FOREX|[A-Z ]*DOLLAR|"
     r"[A-Z ]*GOLD|[A-Z ]*MONEY MARKET|[A-Z ]*WEATHER)\b"
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”']?\s+(?=[\"“]?[A-Z0-9])")
-
-
-def split_sentences(text: str) -> list[str]:
-    """A plain regex splitter: good enough to cut synthetic training stories into sentences."""
-    out: list[str] = []
-    for paragraph in re.split(r"\n\s*\n|\n", text):
-        paragraph = paragraph.strip()
-        if paragraph:
-            out.extend(part.strip() for part in _SENTENCE_END.split(paragraph) if part.strip())
-    return out
 
 
 @dataclass
@@ -65,7 +55,7 @@ def load_plover(path: Path, max_sentences: int = 6) -> list[PloverStory]:
         for row in csv.DictReader(handle):
             prompt_title = (row.get("prompt") or "").strip().split("\n")[0].strip()
             title = prompt_title or re.sub(r"\{country_\d\}", "the country", row.get("title") or "")
-            sentences = split_sentences(row["text"])[:max_sentences]
+            sentences = [sentence.text for sentence in split_sentences(row["text"])][:max_sentences]
             stories.append(PloverStory(title, sentences, row["label"].strip(), (row.get("mode") or "").strip()))
     return stories
 

@@ -116,7 +116,8 @@ def _end_to_end_lines(out: Path) -> list[str]:
         "## End-to-end scores (what `newswire extract` prints, scored against gold)",
         "",
         f"Command: `{record['command']}` ({record['folds']}-fold, retraining inside each fold; "
-        f"detector ECE, head only: {record['detector_ece']:.4f}).",
+        + (f"{record['seconds'] / 60:.0f} min on {record['machine']}; " if "seconds" in record else "")
+        + f"detector ECE, head only: {record['detector_ece']:.4f}).",
         "",
         "| set | metric | score | event rate | gold rate | inputs |",
         "|---|---|---|---|---|---|",

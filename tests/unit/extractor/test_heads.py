@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +33,8 @@ from newswire.extractor.heads import (
     viterbi,
 )
 from newswire.extractor.lexical import LEXICAL_FEATURES
-from newswire.extractor.training import TaggedSentence, detokenize, fit_dense, split_sentences
+from newswire.extractor.sentences import split_sentences
+from newswire.extractor.training import TaggedSentence, detokenize, fit_dense, load_plover
 from newswire.extractor.training.heads.ner import _batched_log_probs, _tagger_head_from_torch, _torch_tagger
 from tests.support import paths
 
@@ -165,9 +167,27 @@ def test_numpy_bilstm_matches_torch(tmp_path: Path) -> None:
     assert [tags for tags, _ in head.decode_batch([(s.embeddings, s.features) for s in sentences])] == one_by_one
 
 
-def test_sentence_splitter_and_detokenizer() -> None:
-    text = 'He said it. "They left," she added.\n\nA new paragraph? Yes.'
-    assert split_sentences(text) == ["He said it.", '"They left," she added.', "A new paragraph?", "Yes."]
+def test_training_splits_stories_as_serving_splits_articles(tmp_path: Path) -> None:
+    """One splitter for both: a head trained on sentences cut at "St." or "U.S." would learn fragments
+    that serving never shows it."""
+    story = (
+        "Teachers at the St. Augustine's University are on strike. They marched to the U.S. Capitol on "
+        'Monday. "We will not stop," one said.\n\nA new paragraph? Yes.'
+    )
+    stories = tmp_path / "stories.csv"
+    with stories.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["title", "text", "label", "mode"])
+        writer.writeheader()
+        writer.writerow({"title": "Teachers strike", "text": story, "label": "PROTEST", "mode": "demo"})
+    (loaded,) = load_plover(stories)
+    assert loaded.sentences == [s.text for s in split_sentences(story)][:6]
+    assert loaded.sentences[:2] == [
+        "Teachers at the St. Augustine's University are on strike.",
+        "They marched to the U.S. Capitol on Monday.",
+    ]
+
+
+def test_detokenizer() -> None:
     assert detokenize(["Japan", "won", "2-1", "(", "AFP", ")", "."]) == "Japan won 2-1 (AFP)."
 
 
