@@ -109,6 +109,7 @@ class ServiceRuntime:
             broker_session_timeout=settings.kafka.session_timeout_s,
             broker_heartbeat_interval=min(3.0, settings.kafka.session_timeout_s / 3),
             consumer_max_fetch_size=settings.kafka.max_message_bytes,
+            consumer_metadata_max_age_ms=round(settings.kafka.metadata_max_age_s * 1000),
             stream_buffer_maxsize=settings.kafka.stream_buffer_maxsize,
             stream_wait_empty=True,
             table_standby_replicas=0,

@@ -30,6 +30,13 @@ class KafkaSettings(BaseModel):
     session_timeout_s: float = Field(
         default=20.0, ge=6, description="how long a silent (crashed) member keeps its partitions before a rebalance"
     )
+    metadata_max_age_s: float = Field(
+        default=15.0,
+        ge=1,
+        description="how often a consumer refreshes topic metadata even when nothing asks for it. A group leader "
+        "that assigns while a topic is missing from its metadata (just after a broker restart) gives that topic to "
+        "no one until a refresh shows it and makes the group rejoin; aiokafka's default waits 5 minutes for that",
+    )
 
 
 class TopicNames(BaseModel):

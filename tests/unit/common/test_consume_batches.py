@@ -87,6 +87,17 @@ def test_the_stream_buffer_is_bounded_by_settings_so_a_backlog_pauses_fetching(t
     assert default.app.conf.stream_buffer_maxsize == 256  # not Faust's 4096 raw pages per stream
 
 
+def test_consumers_refresh_metadata_often_enough_to_see_a_topic_back_after_a_broker_restart(tmp_path: Path) -> None:
+    """A group leader that assigned while a topic was missing from its metadata gives it to no one until a
+    refresh shows the topic (aiokafka then rejoins); the library's default waits five minutes."""
+    settings = ServiceSettings(kafka={"bootstrap_servers": "127.0.0.1:9", "metadata_max_age_s": 7}, data_dir=tmp_path)
+    assert ServiceRuntime("test", settings, 6199).app.conf.consumer_metadata_max_age_ms == 7000
+    default = ServiceRuntime(
+        "test", ServiceSettings(kafka={"bootstrap_servers": "127.0.0.1:9"}, data_dir=tmp_path), 6199
+    )
+    assert default.app.conf.consumer_metadata_max_age_ms == 15000
+
+
 @dataclass(frozen=True)
 class FakeMessage:
     tp: str
