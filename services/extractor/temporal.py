@@ -69,7 +69,9 @@ _I = "(?i:{})"  # a case-insensitive group inside a case-sensitive pattern
 _FUTURE_CUE = re.compile(
     r"\b(?:will|shall|won't|'ll|would|might|is\s+to|are\s+to|plans?|planned|planning|scheduled|expected\s+to|"
     r"going\s+to|set\s+to|due\s+to|upcoming|coming|next|to\s+be\s+held|as\s+soon\s+as|"
-    r"(?:postponed|delayed|adjourned)\s+until)\b",
+    r"(?:postponed|delayed|adjourned)\s+until|"
+    # an intention or an agreement reaches ahead of its own verb: "agreed to meet again in March"
+    r"(?:agree|promise|pledge|vow|decide|vote|threaten|intend|hope|aim|resolve|undertake|offer)(?:s|d|ed)?\s+to)\b",
     re.IGNORECASE,
 )
 # Irregular past forms that news narrates in ("met Monday", "In January, the company brought in").

@@ -102,6 +102,15 @@ def test_a_participle_after_be_is_not_a_past_tense() -> None:
     ]
 
 
+def test_an_agreement_or_intention_points_ahead_of_its_past_verb() -> None:
+    november = date(2011, 11, 21)
+    # the meeting agreed on is to come, though "agreed" is past
+    assert values("The ministers agreed to meet again in Brasilia in March.", november) == [("March", "2012-03")]
+    assert values("Rebels vowed to retake the town by Friday.") == [("Friday", "2013-03-22")]
+    # the plain past still reads back
+    assert values("The ministers met in Brasilia in March.", november) == [("March", "2011-03")]
+
+
 def test_a_date_inside_a_quotation_takes_the_tense_of_the_quoted_words() -> None:
     text = "``The father will leave at 4 in the morning (4 a.m. EDT Thursday),'' Castro said."
     assert values(text, date(2000, 4, 5)) == [("Thursday", "2000-04-06")]
