@@ -9,7 +9,7 @@ killed in Assad's crackdown", "since March") are flagged cumulative so that they
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -351,10 +351,15 @@ def article_tallies(sentences: Sequence[str]) -> frozenset[tuple[str, int]]:
     """(category, value) of every running total or period toll in an article, so that a headline or a
     standfirst that repeats it without its framing ("At least 70 people reportedly killed") is read as the
     same tally and not as a new event's toll."""
+    return tallies_in([find_count_mentions(sentence) for sentence in sentences])
+
+
+def tallies_in(mentions_per_sentence: Iterable[Sequence[CountMention]]) -> frozenset[tuple[str, int]]:
+    """`article_tallies` from count mentions already found, so assembly reads each sentence once."""
     return frozenset(
         (m.category, m.value)
-        for sentence in sentences
-        for m in find_count_mentions(sentence)
+        for mentions in mentions_per_sentence
+        for m in mentions
         if m.cumulative and m.value >= _TALLY_REPEAT_MIN
     )
 

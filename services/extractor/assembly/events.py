@@ -25,12 +25,12 @@ from .background import is_background
 from .concessions import concession_type
 from .counts import (
     CountMention,
-    article_tallies,
     as_tallies,
     counts_from_mentions,
     find_count_mentions,
     find_participants,
     group_by_verb,
+    tallies_in,
 )
 from .dates import publication_default, resolve_date
 from .disasters import DISASTER, reported_disaster
@@ -185,15 +185,16 @@ def normalise_sentence(text: str) -> str:
     return text.translate(_SAME_LENGTH_NORMALISATION)
 
 
-def is_boilerplate(text: str, has_entities: bool) -> bool:
-    """Reader appeals ("Because of people like you ...") and page furniture, not news."""
+def is_boilerplate(text: str, has_entities: bool, counts: Sequence[CountMention] | None = None) -> bool:
+    """Reader appeals ("Because of people like you ...") and page furniture, not news. `counts` are the
+    sentence's count mentions where the caller has already found them."""
     if _BOILERPLATE.search(text):
         return True
     donation = _DONATION.search(text)
     if donation is not None and (donation.start() == 0 or _FIRST_OR_SECOND_PERSON.search(text)):
         return True
     # Addressing the reader outside any quote, with nothing named or counted: the publisher talking.
-    if '"' in text or has_entities or find_count_mentions(text):
+    if '"' in text or has_entities or (find_count_mentions(text) if counts is None else counts):
         return False
     return bool(_FIRST_OR_SECOND_PERSON.search(text))
 
@@ -293,7 +294,8 @@ def assemble_events(
     )
     main_country = context.main_country()
     dateline = _dateline(normalised, gazetteer, context)
-    tallies = article_tallies(normalised)
+    counted = [find_count_mentions(text) for text in normalised]
+    tallies = tallies_in(counted)
 
     drafts: list[DraftEvent] = []
     hints: dict[int, _PlaceHint] = {}
@@ -304,9 +306,10 @@ def assemble_events(
         analysis = _as_the_words_tell(analysis, sentence_text, min_score)
         if analysis.event_type not in EVENT_TYPES or analysis.event_score < min_score:
             continue
-        if is_boilerplate(sentence_text, bool(analysis.entities)):
+        if is_boilerplate(sentence_text, bool(analysis.entities), counted[index]):
             continue
-        own_tolls = any(not m.cumulative for m in as_tallies(find_count_mentions(sentence_text), tallies))
+        mentions = as_tallies(counted[index], tallies)
+        own_tolls = any(not m.cumulative for m in mentions)
         if is_background(sentence_text, has_toll=own_tolls):
             continue
         conceded = concession_type(sentence_text, str(analysis.event_type), future=is_future(sentence_text))
@@ -327,7 +330,7 @@ def assemble_events(
             published,
             known_sources,
             place_start,
-            tallies,
+            mentions,
         ):
             if hint is not None:
                 hints[len(drafts)] = hint
@@ -371,8 +374,8 @@ def _sentence_drafts(
     main_country: str | None,
     published: date | None,
     known_sources: Sequence[str],
-    place_start: int = 0,
-    tallies: frozenset[tuple[str, int]] = frozenset(),
+    place_start: int,
+    mentions: Sequence[CountMention],
 ) -> list[tuple[DraftEvent, _PlaceHint | None, str | None]]:
     sentence = analysis.sentence
     event_type = str(analysis.event_type)
@@ -386,7 +389,6 @@ def _sentence_drafts(
         and not _inside_person(m.start, analysis, sentence_text)
         and not merely_mentioned(sentence_text, m.start)
     ]
-    mentions = as_tallies(find_count_mentions(sentence_text), tallies)
     speech = attribution is not None and event_type in SPEECH_ACT_TYPES
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence_text)] if speech else []
     # In a speech act the speaker's own figures ("you who have thousands of people in jail") are rhetoric.
