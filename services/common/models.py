@@ -38,8 +38,9 @@ PLOVER_TYPES: tuple[str, ...] = PloverType.__args__  # type: ignore[attr-defined
 EventType = Literal[PloverType, "DISASTER"]
 EVENT_TYPES: tuple[str, ...] = (*PLOVER_TYPES, "DISASTER")
 # A topic's version moves only with a change its consumers could trip on (schemas/CHANGES.md).
-EVENTS_SCHEMA_VERSION: Final = 2
-ENRICHED_SCHEMA_VERSION: Final = 2
+EVENTS_SCHEMA_VERSION: Final = 3
+ENRICHED_SCHEMA_VERSION: Final = 3
+INCIDENTS_SCHEMA_VERSION: Final = 2
 
 Modality = Literal["asserted", "reported", "claimed", "threatened", "planned", "denied"]
 ActorKind = Literal[
@@ -57,7 +58,9 @@ Qualifier = Literal["exact", "at_least", "more_than", "about", "up_to", "fewer_t
 DatePrecision = Literal["day", "week", "month", "year"]
 # A date expression's grain; "reference" is TimeML's PRESENT_REF / PAST_REF / FUTURE_REF ("now", "recently").
 DateMentionPrecision = Literal["day", "week", "month", "quarter", "season", "year", "decade", "century", "reference"]
-GeoPrecision = Literal["city", "admin1", "country", "unresolved"]
+# "admin2": a second-level division (a US county, parish or borough), since events v3, articles.enriched v3
+# and incidents v2 (see schemas/CHANGES.md).
+GeoPrecision = Literal["city", "admin2", "admin1", "country", "unresolved"]
 # Where an event's place came from when its own sentence names none.
 PlaceSource = Literal["dateline", "context"]
 
@@ -204,8 +207,9 @@ class ModelInfo(_Message):
 class Event(_Message):
     """`events`: one real-world occurrence in one article, every field backed by its evidence."""
 
-    schema_version: Literal[1, 2] = Field(
-        default=EVENTS_SCHEMA_VERSION, description="2 since DISASTER; records written before carry 1"
+    schema_version: Literal[1, 2, 3] = Field(
+        default=EVENTS_SCHEMA_VERSION,
+        description="3 since the admin2 precision, 2 since DISASTER; records written before carry 1 or 2",
     )
     event_id: Sha256Hex
     article_id: Sha256Hex
@@ -248,7 +252,9 @@ class PlaceMention(_Message):
     country_code: str | None = None
     admin1: str | None = Field(default=None, description="the first-level region's name, where the gazetteer has it")
     admin1_code: str | None = None
-    feature_class: str | None = Field(default=None, description="GeoNames feature class: A country/region, P town")
+    feature_class: str | None = Field(
+        default=None, description="GeoNames feature class: A country/region/county, P town"
+    )
     feature_code: str | None = None
     precision: GeoPrecision = "unresolved"
     confidence: float = Field(ge=0, le=1, description="how sure the resolution is; 0 when unresolved")
@@ -267,8 +273,9 @@ class DateMention(_Message):
 class EnrichedArticle(_Message):
     """`articles.enriched`: the document view (GDELT GKG-like) for consumers who want articles."""
 
-    schema_version: Literal[1, 2] = Field(
-        default=ENRICHED_SCHEMA_VERSION, description="2 since places and dates; records written before carry 1"
+    schema_version: Literal[1, 2, 3] = Field(
+        default=ENRICHED_SCHEMA_VERSION,
+        description="3 since the admin2 precision, 2 since places and dates; records written before carry 1 or 2",
     )
     article_id: Sha256Hex
     url: str
@@ -356,7 +363,9 @@ class IncidentReport(_Message):
 class Incident(_Message):
     """`incidents`: one real-world occurrence seen across reports; compacted, keyed by incident_id."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1, 2] = Field(
+        default=INCIDENTS_SCHEMA_VERSION, description="2 since the admin2 precision; records written before carry 1"
+    )
     incident_id: Sha256Hex
     revision: int = Field(ge=1, description="1 when opened, one more with each report that joins: the latest wins")
     event_type: EventType

@@ -44,8 +44,10 @@ TYPE_FAMILIES: dict[str, str] = {
 NEIGHBOUR_FAMILIES = {frozenset({"force", "protest"}), frozenset({"force", "disaster"})}
 
 # How far apart two places named at a precision may be and still be one occurrence's place.
-_NEAR_KM = {"city": 15.0, "admin1": 150.0, "country": 600.0}
-_FAR_KM = {"city": 60.0, "admin1": 400.0, "country": 2500.0}
+# A county's point is the median of its ZIP codes' (counties.py); a town in the largest (San Bernardino,
+# 52,000 km²) lies up to about 200 km from it.
+_NEAR_KM = {"city": 15.0, "admin2": 40.0, "admin1": 150.0, "country": 600.0}
+_FAR_KM = {"city": 60.0, "admin2": 200.0, "admin1": 400.0, "country": 2500.0}
 
 WEIGHTS = {"type": 0.15, "place": 0.25, "date": 0.2, "words": 0.3, "actors": 0.05, "counts": 0.05}
 
@@ -75,7 +77,7 @@ def type_score(report: IncidentReport, incident: Incident) -> float | None:
 
 
 def _coarser(a: Location, b: Location) -> str:
-    order = ("city", "admin1", "country")
+    order = ("city", "admin2", "admin1", "country")
     rank = [order.index(p) if p in order else len(order) for p in (a.precision, b.precision)]
     return order[min(max(rank), len(order) - 1)]
 
@@ -87,7 +89,7 @@ def place_pair_score(a: Location | None, b: Location | None) -> float | None:
     if a.country_code and b.country_code and a.country_code != b.country_code:
         return None
     if a.geonames_id is not None and a.geonames_id == b.geonames_id:
-        exact = {"city": 1.0, "admin1": 0.75, "country": 0.55}
+        exact = {"city": 1.0, "admin2": 0.85, "admin1": 0.75, "country": 0.55}
         return exact.get(a.precision, 0.5)
     if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return 0.5
@@ -100,7 +102,16 @@ def place_pair_score(a: Location | None, b: Location | None) -> float | None:
         if distance >= _FAR_KM["city"]:
             return None
         return 0.9 - 0.6 * (distance - _NEAR_KM["city"]) / (_FAR_KM["city"] - _NEAR_KM["city"])
-    # One side names a region or a country: the town lies in it, or it does not.
+    # One side names a county, a region or a country: the town lies in it, or it does not.
+    if grain == "admin2":
+        different_state = bool(a.admin1) and bool(b.admin1) and a.admin1 != b.admin1
+        if different_state or distance >= _FAR_KM["admin2"]:
+            return None
+        if a.precision == b.precision:
+            # Two counties (no GeoNames ids): the same point is the same county; a neighbour at most may be
+            # one report's slip.
+            return 0.85 if distance == 0.0 else (0.5 if distance <= _NEAR_KM["admin2"] else None)
+        return 0.8 if distance <= _NEAR_KM["admin2"] else 0.65
     if grain == "admin1" and not same_region and distance >= _FAR_KM["admin1"]:
         return None
     if grain == "country":

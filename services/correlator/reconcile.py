@@ -27,7 +27,7 @@ from ..common.models import (
 from .matching import actor_key, place_pair_score
 from .reports import date_window
 
-_PRECISION_RANK = {"city": 0, "admin1": 1, "country": 2}
+_PRECISION_RANK = {"city": 0, "admin2": 1, "admin1": 2, "country": 3}
 _LOWER_BOUNDS = frozenset({"at_least", "more_than"})
 MAX_PARTICIPANTS = 12
 
@@ -71,7 +71,7 @@ def agreed_place(reports: Sequence[IncidentReport]) -> IncidentPlace | None:
         if support * 2 < len(located):
             continue
         rank = (
-            _PRECISION_RANK.get(candidate.precision, 3),
+            _PRECISION_RANK.get(candidate.precision, len(_PRECISION_RANK)),
             -support,
             candidate.inherited_from is not None,
             index,

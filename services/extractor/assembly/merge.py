@@ -67,7 +67,7 @@ class DraftEvent:
         return not has_counts and self.actor is None and self.target is None and not own_place
 
 
-_PRECISION_RANK = {"city": 0, "admin1": 1, "country": 2, "unresolved": 3}
+_PRECISION_RANK = {"city": 0, "admin2": 1, "admin1": 2, "country": 3, "unresolved": 4}
 
 
 def locations_compatible(a: Location | None, b: Location | None) -> bool:
@@ -79,6 +79,9 @@ def locations_compatible(a: Location | None, b: Location | None) -> bool:
         return True
     if a.precision == "city" and b.precision == "city":
         return a.geonames_id == b.geonames_id
+    if a.precision == "admin2" and b.precision == "admin2":
+        # Counties have no GeoNames id: one county is one state and one point.
+        return (a.admin1, a.lat, a.lon) == (b.admin1, b.lat, b.lon)
     return a.admin1 == b.admin1
 
 

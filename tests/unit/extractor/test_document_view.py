@@ -10,6 +10,7 @@ from newswire.extractor.assembly import document_places
 from newswire.extractor.pipeline import ArticleInput, EventExtractor
 from newswire.extractor.sentences import split_sentences
 from newswire.extractor.types import EntitySpan, SentenceAnalysis
+from tests.support.analyses import analyses_with_places
 
 TEXT = (
     "CAIRO (Reuters) - Thousands of protesters marched in Alexandria on Friday, a week after police "
@@ -44,27 +45,15 @@ def test_places_have_offsets_into_the_text_and_resolve_with_the_article_context(
     # less confidence than a place named outright; "Turkish coffee" would not be.
     assert by_text["Turkish"].country_code == "TR" and by_text["Turkish"].precision == "country"
     assert by_text["Turkish"].confidence < by_text["Ankara"].confidence
-    coffee = document_places(_analyses_with("They drank Turkish coffee in Ankara.", ["Ankara"]))
+    coffee = document_places(analyses_with_places("They drank Turkish coffee in Ankara.", ["Ankara"]))
     assert [p.text for p in coffee] == ["Ankara"]
 
 
 def test_a_us_town_carries_its_state_name_as_well_as_its_code() -> None:
     text = "Flooding closed schools in Baton Rouge, Louisiana on Tuesday."
-    places = {p.text: p for p in document_places(_analyses_with(text, ["Baton Rouge", "Louisiana"]))}
+    places = {p.text: p for p in document_places(analyses_with_places(text, ["Baton Rouge", "Louisiana"]))}
     assert places["Baton Rouge"].country_code == "US"
     assert places["Baton Rouge"].admin1 == "Louisiana" and places["Baton Rouge"].admin1_code == "LA"
-
-
-def _analyses_with(text: str, locations: list[str]) -> list[SentenceAnalysis]:
-    analyses = []
-    for sentence in split_sentences(text):
-        entities = tuple(
-            EntitySpan("LOC", name, sentence.text.index(name), sentence.text.index(name) + len(name))
-            for name in locations
-            if name in sentence.text
-        )
-        analyses.append(SentenceAnalysis(sentence=sentence, event_type=None, event_score=0.0, entities=entities))
-    return analyses
 
 
 class _NoEvents:
@@ -80,7 +69,7 @@ def test_the_enriched_article_carries_places_and_dates_resolved_against_publicat
     extractor = EventExtractor(_NoEvents())  # type: ignore[arg-type]
     article = ArticleInput(article_id="a" * 64, text=TEXT, published_at=datetime(2013, 3, 20, 9, tzinfo=UTC))
     enriched = extractor.extract([article])[0].enriched
-    assert enriched.schema_version == 2
+    assert enriched.schema_version == 3
     assert enriched.model == ModelInfo(name="none", version="0", encoder="none")
     assert [(d.text, d.value) for d in enriched.dates] == [("Friday", "2013-03-15"), ("next month", "2013-04")]
     assert all(TEXT[d.start : d.end] == d.text for d in enriched.dates)
@@ -89,7 +78,7 @@ def test_the_enriched_article_carries_places_and_dates_resolved_against_publicat
 
 def test_states_and_countries_are_places_on_the_map() -> None:
     text = "Storms hit Louisiana and later Egypt."
-    places = {p.text: p for p in document_places(_analyses_with(text, ["Louisiana", "Egypt"]))}
+    places = {p.text: p for p in document_places(analyses_with_places(text, ["Louisiana", "Egypt"]))}
     louisiana = places["Louisiana"]
     # A US state resolves to the state (GeoNames id of the ADM1), not to a namesake town.
     assert louisiana.precision == "admin1" and louisiana.feature_code == "ADM1" and louisiana.geonames_id == 4331987
@@ -104,16 +93,16 @@ def test_states_and_countries_are_places_on_the_map() -> None:
 def test_us_local_context_keeps_a_town_at_home() -> None:
     """Alexandria, Louisiana, not Alexandria, Egypt, nor Virginia: Rapides Parish is only in Louisiana."""
     text = "Deputies from Rapides Parish searched a house in Alexandria on Tuesday."
-    alexandria = {p.text: p for p in document_places(_analyses_with(text, ["Alexandria"]))}["Alexandria"]
+    alexandria = {p.text: p for p in document_places(analyses_with_places(text, ["Alexandria"]))}["Alexandria"]
     assert alexandria.country_code == "US" and alexandria.admin1_code == "LA", alexandria
     # Without the parish, the city that dwarfs its namesakes wins.
-    bare = document_places(_analyses_with("Police searched a house in Alexandria.", ["Alexandria"]))
+    bare = document_places(analyses_with_places("Police searched a house in Alexandria.", ["Alexandria"]))
     assert bare[0].country_code == "EG"
 
 
 def test_a_town_and_its_state_tagged_as_one_place_are_two_and_the_state_places_the_town() -> None:
     text = "CHARLESTON, W.Va. - Lawmakers met in Charleston on Monday."
-    places = document_places(_analyses_with(text, ["CHARLESTON, W.Va."]))
+    places = document_places(analyses_with_places(text, ["CHARLESTON, W.Va."]))
     by_text = {p.text: p for p in places}
     assert by_text["W.Va."].name == "West Virginia" and by_text["W.Va."].precision == "admin1"
     assert by_text["CHARLESTON"].country_code == "US" and by_text["CHARLESTON"].admin1_code == "WV"
@@ -123,7 +112,7 @@ def test_a_town_and_its_state_tagged_as_one_place_are_two_and_the_state_places_t
 def test_georgia_is_the_state_in_us_news_and_the_country_in_news_from_the_caucasus() -> None:
     us = "Storms moved from Alabama into Georgia, where Atlanta lost power."
     caucasus = "Russian troops crossed into Georgia and advanced on Tbilisi."
-    in_us = {p.text: p for p in document_places(_analyses_with(us, ["Alabama", "Georgia", "Atlanta"]))}
-    abroad = {p.text: p for p in document_places(_analyses_with(caucasus, ["Georgia", "Tbilisi"]))}
+    in_us = {p.text: p for p in document_places(analyses_with_places(us, ["Alabama", "Georgia", "Atlanta"]))}
+    abroad = {p.text: p for p in document_places(analyses_with_places(caucasus, ["Georgia", "Tbilisi"]))}
     assert in_us["Georgia"].precision == "admin1" and in_us["Georgia"].country_code == "US"
     assert abroad["Georgia"].precision == "country" and abroad["Georgia"].country_code == "GE"

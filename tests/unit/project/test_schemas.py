@@ -15,6 +15,10 @@ from newswire.common.models import (
     EnrichedArticle,
     Event,
     Evidence,
+    Incident,
+    IncidentPlace,
+    IncidentReport,
+    Location,
     ModelInfo,
     PlaceMention,
     topic_schema_version,
@@ -77,19 +81,47 @@ def _validate_against(filename: str, payload: bytes) -> list[str]:
 
 def test_events_v2_reads_every_v1_record_and_v1_readers_reject_only_disasters() -> None:
     """What schemas/CHANGES.md promises: backward compatible, not forward compatible."""
-    assert schema_filename("events") == "events.v2.schema.json"
-    v1_record = orjson.loads(dumps(_event()))
-    v1_record["schema_version"] = 1
+    v1_record = orjson.loads(dumps(_event(schema_version=1)))
     assert _validate_against("events.v1.schema.json", orjson.dumps(v1_record)) == []
+    assert _validate_against("events.v2.schema.json", orjson.dumps(v1_record)) == []
     assert validate_message("events", orjson.dumps(v1_record)) == []
     assert loads(Event, orjson.dumps(v1_record)).schema_version == 1
-    plain_v2 = dumps(_event())
-    assert orjson.loads(plain_v2)["schema_version"] == 2
-    disaster = dumps(_event(event_type="DISASTER", sub_event_type="NATURAL_DISASTER"))
-    assert validate_message("events", disaster) == []
+    plain_v2 = dumps(_event(schema_version=2))
+    disaster = dumps(_event(event_type="DISASTER", sub_event_type="NATURAL_DISASTER", schema_version=2))
+    assert _validate_against("events.v2.schema.json", disaster) == []
     v1_errors = _validate_against("events.v1.schema.json", disaster)
     assert any("DISASTER" in error for error in v1_errors)
     assert len(_validate_against("events.v1.schema.json", plain_v2)) == 1  # only the version number
+
+
+_COUNTY = Location(name="Dodge County", country_code="US", admin1="WI", lat=43.386, lon=-88.63, precision="admin2")
+
+
+def test_events_v3_reads_every_earlier_record_and_v2_readers_reject_only_counties() -> None:
+    """schemas/CHANGES.md, events v3: the admin2 precision; backward compatible, not forward compatible."""
+    assert schema_filename("events") == "events.v3.schema.json"
+    for version in (1, 2):
+        earlier = dumps(_event(schema_version=version))
+        assert validate_message("events", earlier) == []
+        assert loads(Event, earlier).schema_version == version
+    plain_v3 = dumps(_event())
+    assert orjson.loads(plain_v3)["schema_version"] == 3
+    county = dumps(_event(location=_COUNTY))
+    assert validate_message("events", county) == []
+    assert any("admin2" in error for error in _validate_against("events.v2.schema.json", county))
+    assert len(_validate_against("events.v2.schema.json", plain_v3)) == 1  # only the version number
+
+
+def test_a_county_is_an_admin2_place_on_every_topic_that_carries_a_place() -> None:
+    """The models and the committed schemas agree on the new value: the enum is in each current file."""
+    for topic in ("events", "articles.enriched", "incidents"):
+        text = (REPO_SCHEMAS / schema_filename(topic)).read_text(encoding="utf-8")
+        assert '"admin2"' in text, topic
+    assert schema_filename("incidents") == "incidents.v2.schema.json"
+    assert schema_filename("articles.enriched") == "articles.enriched.v3.schema.json"
+    for topic in ("events", "articles.enriched", "incidents"):
+        previous = f"{topic}.v{topic_schema_version(topic) - 1}.schema.json"
+        assert '"admin2"' not in (REPO_SCHEMAS / previous).read_text(encoding="utf-8"), previous
 
 
 def test_round_trip_is_lossless() -> None:
@@ -117,19 +149,76 @@ def _enriched(**fields: object) -> EnrichedArticle:
 
 def test_enriched_v2_reads_every_v1_record_and_v1_readers_reject_places_and_dates() -> None:
     """What schemas/CHANGES.md promises for articles.enriched v2."""
-    assert schema_filename("articles.enriched") == "articles.enriched.v2.schema.json"
     v1_record = orjson.loads(dumps(_enriched()))
     v1_record["schema_version"] = 1
     del v1_record["places"], v1_record["dates"]
     assert _validate_against("articles.enriched.v1.schema.json", orjson.dumps(v1_record)) == []
+    assert _validate_against("articles.enriched.v2.schema.json", orjson.dumps(v1_record)) == []
     assert validate_message("articles.enriched", orjson.dumps(v1_record)) == []
     assert loads(EnrichedArticle, orjson.dumps(v1_record)).places == []
     with_views = dumps(
         _enriched(
             places=[PlaceMention(text="Cairo", start=0, end=5, name="Cairo", precision="city", confidence=0.9)],
             dates=[DateMention(text="Friday", start=9, end=15, value="2013-03-15", precision="day")],
+            schema_version=2,
         )
     )
-    assert validate_message("articles.enriched", with_views) == []
+    assert _validate_against("articles.enriched.v2.schema.json", with_views) == []
     v1_errors = _validate_against("articles.enriched.v1.schema.json", with_views)
     assert any("places" in error for error in v1_errors) and any("dates" in error for error in v1_errors)
+
+
+def test_enriched_v3_reads_every_v2_record_and_v2_readers_reject_only_counties() -> None:
+    """schemas/CHANGES.md, articles.enriched v3: a place of precision admin2 (a county)."""
+    cairo = PlaceMention(text="Cairo", start=0, end=5, name="Cairo", precision="city", confidence=0.9)
+    v2_record = dumps(_enriched(places=[cairo], schema_version=2))
+    assert validate_message("articles.enriched", v2_record) == []
+    county = PlaceMention(
+        text="Dodge County", start=0, end=12, name="Dodge County", country_code="US", admin1="Wisconsin",
+        admin1_code="WI", feature_class="A", feature_code="ADM2", precision="admin2", confidence=0.5,
+    )  # fmt: skip
+    with_county = dumps(_enriched(places=[county]))
+    assert orjson.loads(with_county)["schema_version"] == 3
+    assert validate_message("articles.enriched", with_county) == []
+    v2_errors = _validate_against("articles.enriched.v2.schema.json", with_county)
+    assert any("admin2" in error for error in v2_errors)
+    assert len(_validate_against("articles.enriched.v2.schema.json", dumps(_enriched(places=[cairo])))) == 1
+
+
+def _incident(**overrides: object) -> Incident:
+    event = _event(location=_COUNTY)
+    seen = datetime(2011, 11, 15, tzinfo=UTC)
+    report = IncidentReport(
+        event_id=event.event_id, article_id=event.article_id, source="example.com", event_type="ASSAULT",
+        location=event.location, evidence="Twenty-three people were shot dead.", confidence=0.9, joined_at=seen,
+        score=1.0,
+    )  # fmt: skip
+    fields: dict[str, object] = {
+        "incident_id": "c" * 64,
+        "revision": 1,
+        "event_type": "ASSAULT",
+        "place": IncidentPlace(**_COUNTY.model_dump(exclude={"inherited_from"}), spread_km=0.0, reports=1),
+        "event_ids": [event.event_id],
+        "article_ids": [event.article_id],
+        "reports": [report],
+        "sources": 1,
+        "first_seen": seen,
+        "last_seen": seen,
+        "confidence": 0.9,
+    }
+    fields.update(overrides)
+    return Incident.model_validate(fields)
+
+
+def test_incidents_v2_reads_every_v1_record_and_v1_readers_reject_only_counties() -> None:
+    """schemas/CHANGES.md, incidents v2: an incident's place and its reports' may be admin2 (a county)."""
+    in_county = dumps(_incident())
+    assert orjson.loads(in_county)["schema_version"] == 2
+    assert validate_message("incidents", in_county) == []
+    v1_errors = _validate_against("incidents.v1.schema.json", in_county)
+    assert any("admin2" in error for error in v1_errors)
+    in_town = _incident(
+        schema_version=1, place=None, reports=[_incident().reports[0].model_copy(update={"location": None})]
+    )
+    assert _validate_against("incidents.v1.schema.json", dumps(in_town)) == []
+    assert validate_message("incidents", dumps(in_town)) == []

@@ -8,13 +8,8 @@ import pytest
 
 from newswire.extractor.assembly.actors import assign_roles, find_actor_mentions
 from newswire.extractor.assembly.attribution import find_attribution
-from newswire.extractor.assembly.geo import Gazetteer, default_gazetteer
+from newswire.extractor.assembly.geo import Gazetteer
 from newswire.extractor.types import EntitySpan
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return default_gazetteer()
 
 
 def _entities(text: str, names: dict[str, str]) -> tuple[EntitySpan, ...]:

@@ -9,18 +9,13 @@ import pytest
 
 from newswire.common.models import Event, ModelInfo
 from newswire.extractor.assembly.events import assemble_events, event_id, is_boilerplate
-from newswire.extractor.assembly.geo import Gazetteer, default_gazetteer
+from newswire.extractor.assembly.geo import Gazetteer
 from newswire.extractor.sentences import split_sentences
 from newswire.extractor.types import EntitySpan, SentenceAnalysis
 
 MODEL = ModelInfo(name="m", version="1", encoder="e")
 PUBLISHED = datetime(2011, 11, 15, 9, 30, tzinfo=UTC)
 ARTICLE = "cd" * 32
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return default_gazetteer()
 
 
 def _assemble(

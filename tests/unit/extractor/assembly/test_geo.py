@@ -15,11 +15,6 @@ from newswire.extractor.assembly.geo import (
 from newswire.extractor.types import EntitySpan
 
 
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return default_gazetteer()
-
-
 def _locate(text: str, gazetteer: Gazetteer, context: CountryContext, entities: tuple[EntitySpan, ...] = ()):  # type: ignore[no-untyped-def]
     return best_location(find_places(text, entities, gazetteer, context))
 

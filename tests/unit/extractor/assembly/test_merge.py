@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from newswire.common.models import ModelInfo
 from newswire.extractor.assembly.events import assemble_events
-from newswire.extractor.assembly.geo import Gazetteer, default_gazetteer
+from newswire.extractor.assembly.geo import Gazetteer
 from newswire.extractor.sentences import split_sentences
 from newswire.extractor.types import SentenceAnalysis
 
 MODEL = ModelInfo(name="m", version="1", encoder="e")
 PUBLISHED = datetime(2011, 11, 15, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return default_gazetteer()
 
 
 def _assemble(text: str, types: list[str | None], gazetteer: Gazetteer):  # type: ignore[no-untyped-def]

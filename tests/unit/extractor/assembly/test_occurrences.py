@@ -12,18 +12,13 @@ from newswire.extractor.assembly.actors import assign_roles, canonical_name, fin
 from newswire.extractor.assembly.background import is_background
 from newswire.extractor.assembly.counts import find_count_mentions, find_participants, is_cumulative
 from newswire.extractor.assembly.events import assemble_events
-from newswire.extractor.assembly.geo import CountryContext, Gazetteer, default_gazetteer, find_dateline
+from newswire.extractor.assembly.geo import CountryContext, Gazetteer, find_dateline
 from newswire.extractor.sentences import split_sentences
 from newswire.extractor.types import EntitySpan, SentenceAnalysis
 from tests.support import paths
 
 MODEL = ModelInfo(name="m", version="1", encoder="e")
 PUBLISHED = datetime(2012, 3, 8, 18, 0, tzinfo=UTC)  # a Thursday
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return default_gazetteer()
 
 
 def _assemble(
