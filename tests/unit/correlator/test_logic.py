@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -255,6 +255,27 @@ def test_place_scores_follow_distance_and_precision() -> None:
     assert place_pair_score(DERAA, DARAA_PROVINCE) == 0.7
     assert place_pair_score(DERAA, None) == 0.5
     assert 238 < haversine_km(DERAA.lat or 0, DERAA.lon or 0, HOMS.lat or 0, HOMS.lon or 0) < 244
+
+
+def _us(name: str, admin1: str, lat: float, lon: float, precision: Literal["city", "admin2"]) -> Location:
+    return Location(name=name, country_code="US", admin1=admin1, lat=lat, lon=lon, precision=precision)
+
+
+FULTON_GA = _us("Fulton County", "GA", 33.844, -84.399, "admin2")  # no GeoNames id: a ZIP-median point
+DEKALB_GA = _us("DeKalb County", "GA", 33.792, -84.265, "admin2")  # Fulton's neighbour, about 14 km
+DEKALB_IL = _us("DeKalb County", "IL", 41.92, -88.769, "admin2")
+ATLANTA = _us("Atlanta", "GA", 33.749, -84.388, "city")  # in Fulton County
+SAVANNAH = _us("Savannah", "GA", 32.084, -81.1, "city")  # Georgia too, about 340 km away
+
+
+def test_county_places_match_their_towns_and_keep_their_state() -> None:
+    assert place_pair_score(FULTON_GA, FULTON_GA) == 0.85  # the same county, told by its point
+    neighbour = place_pair_score(FULTON_GA, DEKALB_GA)
+    assert neighbour is not None and neighbour < 0.85  # a slip between neighbours at most
+    assert place_pair_score(DEKALB_GA, DEKALB_IL) is None  # same name, another state
+    assert place_pair_score(FULTON_GA, ATLANTA) == 0.8  # a town in the county
+    assert place_pair_score(ATLANTA, FULTON_GA) == 0.8
+    assert place_pair_score(FULTON_GA, SAVANNAH) is None  # same state, too far to be in the county
 
 
 def test_date_windows_by_precision() -> None:
