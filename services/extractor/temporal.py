@@ -66,12 +66,14 @@ _I = "(?i:{})"  # a case-insensitive group inside a case-sensitive pattern
 # Tense cues. The one governing a bare weekday or month (see `_tense`) decides whether it is the last
 # or the next such day: in "said on Wednesday that talks will resume Friday", Wednesday is past and
 # Friday is to come.
+# An intention or an agreement reaches ahead of its own verb: "agreed to meet again in March".
+INTENTION_CUE = (
+    r"(?:agree|promise|pledge|vow|decide|vote|threaten|intend|hope|aim|resolve|undertake|offer)(?:s|d|ed)?\s+to"
+)
 _FUTURE_CUE = re.compile(
     r"\b(?:will|shall|won't|'ll|would|might|is\s+to|are\s+to|plans?|planned|planning|scheduled|expected\s+to|"
     r"going\s+to|set\s+to|due\s+to|upcoming|coming|next|to\s+be\s+held|as\s+soon\s+as|"
-    r"(?:postponed|delayed|adjourned)\s+until|"
-    # an intention or an agreement reaches ahead of its own verb: "agreed to meet again in March"
-    r"(?:agree|promise|pledge|vow|decide|vote|threaten|intend|hope|aim|resolve|undertake|offer)(?:s|d|ed)?\s+to)\b",
+    r"(?:postponed|delayed|adjourned)\s+until|" + INTENTION_CUE + r")\b",
     re.IGNORECASE,
 )
 # Irregular past forms that news narrates in ("met Monday", "In January, the company brought in").

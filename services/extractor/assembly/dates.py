@@ -14,7 +14,7 @@ import re
 from datetime import date
 
 from ...common.models import DateMention, DatePrecision, EventDate
-from ..temporal import find_dates
+from ..temporal import INTENTION_CUE, find_dates
 
 # The grains an event date can have; a quarter, season or decade is not when an occurrence happened.
 _EVENT_PRECISIONS: tuple[DatePrecision, ...] = ("day", "week", "month", "year")  # most precise first
@@ -23,6 +23,9 @@ _SINCE = re.compile(r"\bsince\s+(?:early\s+|late\s+|mid-)?$", re.IGNORECASE)
 # A bare year dates an event only after a preposition ("in 2010"); "the 1973 uprising" names another one.
 _YEAR_PREPOSITION = re.compile(r"\b(?:in|during|by|until|from|of|early|late|mid-)\s+(?:the\s+year\s+)?$", re.IGNORECASE)
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})(-WE)?$")
+# "agreed to meet again in March": the date belongs to the act agreed on, not to the agreement, unless
+# the event is itself the act to come.
+_INTENDED_ACT = re.compile(r"\b" + INTENTION_CUE + r"\b[^.;]*$", re.IGNORECASE)
 
 
 def resolve_date(text: str, published: date | None, *, future: bool = False) -> EventDate | None:
@@ -30,7 +33,9 @@ def resolve_date(text: str, published: date | None, *, future: bool = False) -> 
     usable = [
         mention
         for mention in find_dates(text, published, future=future)
-        if mention.precision in _PRECISION_RANK and _dates_the_event(text, mention)
+        if mention.precision in _PRECISION_RANK
+        and _dates_the_event(text, mention)
+        and (future or not _INTENDED_ACT.search(text, 0, mention.start))
     ]
     if not usable:
         return None

@@ -70,3 +70,14 @@ def test_no_phrase_and_the_default() -> None:
     default = publication_default(TUESDAY)
     assert default is not None and (default.date, default.precision, default.phrase) == ("2011-11-15", "day", None)
     assert resolve_date("It happened on Monday.", None) is None
+
+
+def test_a_date_of_the_act_agreed_on_is_not_the_agreements_date() -> None:
+    monday = date(2011, 11, 21)
+    # the ministers agreed now; March is when they are to meet
+    assert resolve_date("The ministers agreed to meet again in Brasilia in March.", monday) is None
+    on_monday = resolve_date("The ministers agreed on Monday to meet again in March.", monday)
+    assert on_monday is not None and on_monday.date == "2011-11-21"
+    # the meeting itself, coded as the planned event, takes the date
+    planned = resolve_date("The ministers agreed to meet again in Brasilia in March.", monday, future=True)
+    assert planned is not None and (planned.date, planned.precision) == ("2012-03-01", "month")
