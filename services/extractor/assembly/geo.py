@@ -440,10 +440,11 @@ def country_context(
     weights: dict[str, float] = {}
     regions: dict[str, float] = {}
     county_weight = 0.0
-    us_towns: set[tuple[str, str, float, float]] = set()
+    county_spans: list[tuple[str, list[tuple[int, int]]]] = []
     for text, entities in sentences:
         counties = county_mentions(text, gazetteer)
-        us_towns.update(_us_towns(text, gazetteer, [(c.start, c.end) for c in counties]))
+        spans = [(c.start, c.end) for c in counties]
+        county_spans.append((text, spans))
         for county in counties:
             # US local news names its county ("Henderson County", "Rapides Parish") more than its country;
             # a county only one state has, or one with its state written after it, says which state.
@@ -464,7 +465,7 @@ def country_context(
                 code = DEMONYMS.get(word) or DEMONYMS.get(word.split()[0])
                 if code:
                     weights[code] = weights.get(code, 0.0) + 0.5
-        for mention, attributive in _country_mentions(text, gazetteer, [(c.start, c.end) for c in counties]):
+        for mention, attributive in _country_mentions(text, gazetteer, spans):
             # "the US embassy" says whose, like a demonym; "in Syria" says where.
             weights[mention] = weights.get(mention, 0.0) + (0.5 if attributive else 1.0)
         for entity in entities:
@@ -480,7 +481,12 @@ def country_context(
                 if dominant.admin1 and len({(p.country_code, p.admin1) for p in places}) == 1:
                     key = f"{dominant.country_code}.{dominant.admin1}"
                     regions[key] = regions.get(key, 0.0) + 0.5
-    towns = tuple(sorted(us_towns)) if county_weight else ()
+    # Only an article that names a county needs to know where its towns could be.
+    towns = (
+        tuple(sorted({town for text, spans in county_spans for town in _us_towns(text, gazetteer, spans)}))
+        if county_weight
+        else ()
+    )
     return CountryContext(weights=weights, hint=hint, regions=regions, county_weight=county_weight, us_towns=towns)
 
 
