@@ -61,6 +61,9 @@ DateMentionPrecision = Literal["day", "week", "month", "quarter", "season", "yea
 # "admin2": a second-level division (a US county, parish or borough), since events v3, articles.enriched v3
 # and incidents v2 (see schemas/CHANGES.md).
 GeoPrecision = Literal["city", "admin2", "admin1", "country", "unresolved"]
+# Finest first: a town is more precise than its county, a county than its region. One ranking for every
+# reader that prefers the finer of two places (assembly's merge, the correlator's matching and agreement).
+GEO_PRECISION_RANK: Final[dict[str, int]] = {"city": 0, "admin2": 1, "admin1": 2, "country": 3, "unresolved": 4}
 # Where an event's place came from when its own sentence names none.
 PlaceSource = Literal["dateline", "context"]
 

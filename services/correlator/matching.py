@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..common.geo import haversine_km
-from ..common.models import Actor, Count, Incident, IncidentReport, Location
+from ..common.models import GEO_PRECISION_RANK, Actor, Count, Incident, IncidentReport, Location
 from .reports import DateWindow, content_words, date_window
 
 # Types that reports of one occurrence are coded as. A bombing can come out as ASSAULT in one report and
@@ -77,7 +77,7 @@ def type_score(report: IncidentReport, incident: Incident) -> float | None:
 
 
 def _coarser(a: Location, b: Location) -> str:
-    order = ("city", "admin2", "admin1", "country")
+    order = tuple(precision for precision in GEO_PRECISION_RANK if precision != "unresolved")
     rank = [order.index(p) if p in order else len(order) for p in (a.precision, b.precision)]
     return order[min(max(rank), len(order) - 1)]
 

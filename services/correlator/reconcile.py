@@ -14,6 +14,7 @@ from statistics import median_low
 
 from ..common.geo import haversine_km
 from ..common.models import (
+    GEO_PRECISION_RANK,
     Actor,
     Count,
     CountRule,
@@ -27,7 +28,6 @@ from ..common.models import (
 from .matching import actor_key, place_pair_score
 from .reports import date_window
 
-_PRECISION_RANK = {"city": 0, "admin2": 1, "admin1": 2, "country": 3}
 _LOWER_BOUNDS = frozenset({"at_least", "more_than"})
 MAX_PARTICIPANTS = 12
 
@@ -71,7 +71,7 @@ def agreed_place(reports: Sequence[IncidentReport]) -> IncidentPlace | None:
         if support * 2 < len(located):
             continue
         rank = (
-            _PRECISION_RANK.get(candidate.precision, len(_PRECISION_RANK)),
+            GEO_PRECISION_RANK[candidate.precision],
             -support,
             candidate.inherited_from is not None,
             index,

@@ -13,7 +13,17 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from ...common.models import Actor, Attribution, Count, Counts, EventDate, Evidence, Location, Modality
+from ...common.models import (
+    GEO_PRECISION_RANK,
+    Actor,
+    Attribution,
+    Count,
+    Counts,
+    EventDate,
+    Evidence,
+    Location,
+    Modality,
+)
 from .actors import same_actor
 
 
@@ -65,9 +75,6 @@ class DraftEvent:
         has_counts = any((self.counts.killed, self.counts.injured, self.counts.arrested))
         own_place = self.location is not None and self.location.inherited_from is None
         return not has_counts and self.actor is None and self.target is None and not own_place
-
-
-_PRECISION_RANK = {"city": 0, "admin2": 1, "admin1": 2, "country": 3, "unresolved": 4}
 
 
 def locations_compatible(a: Location | None, b: Location | None) -> bool:
@@ -142,7 +149,7 @@ def _more_specific(a: Location | None, b: Location | None) -> Location | None:
         return b
     if b is None:
         return a
-    return a if _PRECISION_RANK[a.precision] <= _PRECISION_RANK[b.precision] else b
+    return a if GEO_PRECISION_RANK[a.precision] <= GEO_PRECISION_RANK[b.precision] else b
 
 
 def _better_date(a: DraftEvent, b: DraftEvent) -> tuple[EventDate | None, bool]:
