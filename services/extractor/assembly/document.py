@@ -106,9 +106,17 @@ _LOCAL_NOUNS = (
     r"mayor|council|councilm[ae]n|aldermen|residents?|commissioners?|voters|native|man|woman|teens?|boy|girl|"
     r"family|families|area|schools?|school\s+board|city\s+hall|homeowners?|businesses"
 )
+# "the Texas Department of Public Safety", "the Ohio Legislature", "Arkansas State Police": a public body
+# named after the state or town it serves, whose name says where the story is.
+# The bodies of a state (a region, where the name is a town too: "New York Gov.") and those of any place.
+_PUBLIC_BODIES = (
+    r"(?P<state_body>Legislature|Senate|House\s+of\s+Representatives|General\s+Assembly|Supreme\s+Court|"
+    r"State\s+(?:Police|Patrol|Senate|Legislature|Capitol)|Highway\s+Patrol|National\s+Guard|Attorney\s+General|"
+    r"Gov\.|Governor)|Department|Dept\.|Sheriff'?s?\s+(?:Office|Department)|Police\s+Department|Fire\s+Department"
+)
 _NAME_BEFORE_NOUN = re.compile(
     r"\b(?P<name>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2}?)\s+(?:(?:City|County|Town)\s+)?(?:(?:[a-z]+-)?[a-z]+\s+)?"
-    r"(?:" + _STATE_NOUNS + "|" + _LOCAL_NOUNS + "|(?i:" + _LOCAL_NOUNS + r"))\b"
+    r"(?:" + _STATE_NOUNS + "|" + _LOCAL_NOUNS + "|(?i:" + _LOCAL_NOUNS + ")|" + _PUBLIC_BODIES + r")(?!\w)"
 )
 
 
@@ -116,7 +124,9 @@ def _attributive_places(text: str, gazetteer: Gazetteer, context: CountryContext
     """(start, end, place) of each place named as the home of a state, a government or people."""
     found = []
     for match in _NAME_BEFORE_NOUN.finditer(text):
-        name = match.group("name")
+        name, start = match.group("name"), match.start("name")
+        if name.startswith("The "):  # "The Ohio Legislature": the place is Ohio
+            name, start = name[4:], start + 4
         if name in DEMONYMS:
             continue
         candidates = gazetteer.lookup(name)
@@ -124,9 +134,10 @@ def _attributive_places(text: str, gazetteer: Gazetteer, context: CountryContext
         if not countries:
             # A town needs a reason to be this one: the article points to its country, or it is large.
             candidates = [p for p in candidates if context.knows(p.country_code) or p.population >= 100_000]
-        place = countries[0] if countries else choose_place(candidates, context)
+        regions = [place for place in candidates if place.kind == "region"] if match.group("state_body") else []
+        place = countries[0] if countries else regions[0] if regions else choose_place(candidates, context)
         if place is not None:
-            found.append((match.start("name"), match.start("name") + len(name), to_location(place, name)))
+            found.append((start, start + len(name), to_location(place, name)))
     return found
 
 

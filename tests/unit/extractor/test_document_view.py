@@ -116,3 +116,20 @@ def test_georgia_is_the_state_in_us_news_and_the_country_in_news_from_the_caucas
     abroad = {p.text: p for p in document_places(analyses_with_places(caucasus, ["Georgia", "Tbilisi"]))}
     assert in_us["Georgia"].precision == "admin1" and in_us["Georgia"].country_code == "US"
     assert abroad["Georgia"].precision == "country" and abroad["Georgia"].country_code == "GE"
+
+
+def test_a_public_body_named_after_its_state_places_the_story_there() -> None:
+    """The tagger reads "the Texas Department of Public Safety" as an organisation; its name still says
+    where the story is, as "Turkish officials" does for a country. A newspaper's name does not."""
+    text = (
+        "The Ohio Legislature passed the bill, and the Texas Department of Public Safety said New York Gov. "
+        "Andrew Cuomo had called. The Washington Post reported it first."
+    )
+    places = {p.text: p for p in document_places(analyses_with_places(text, []))}
+    assert {name: places[name].admin1_code for name in ("Ohio", "Texas", "New York")} == {
+        "Ohio": "OH",
+        "Texas": "TX",
+        "New York": "NY",
+    }, places
+    assert all(places[name].precision == "admin1" for name in ("Ohio", "Texas", "New York"))
+    assert "Washington" not in places and "The Ohio" not in places
