@@ -9,9 +9,10 @@ Two figures, as issue 10 asks:
   tagger, gazetteer scan, resolution); a gold toponym counts as found when a printed place overlaps it,
   and as right at 161 km when that place's coordinates lie within 161 km (100 miles) of the gold ones.
   Accuracy is over all gold toponyms: one not found is wrong.
-- **gold mentions given** (the resolver alone, in-process, labelled as such): each gold phrase is looked
-  up in the gazetteer and resolved with the article's country context, as the document view resolves
-  a mention.
+- **gold mentions given** (the resolver alone, in-process, labelled as such): the gold phrases stand in
+  for the tagger's place names; each is looked up in the gazetteer and resolved with the article's
+  context as the document view resolves a mention (`geo.resolve_toponym`: a demonym given as a place
+  name stands for its country).
 Exact-id accuracy compares GeoNames ids. Precision is the share of printed places that overlap a gold
 toponym (LGL marks every toponym, so the rest are non-places or places it does not count). Nothing here
 is trained on LGL.
@@ -117,20 +118,23 @@ def score_end_to_end(articles: list[GoldArticle], views: dict[str, dict[str, Any
 
 
 def score_gold_mentions(articles: list[GoldArticle]) -> dict[str, float]:
-    """The resolver alone: each gold phrase resolved with the article's country context."""
-    from newswire.extractor.assembly.geo import choose_place, country_context, default_gazetteer, to_location
+    """The resolver alone: each gold phrase resolved with the article's context, the gold phrases standing
+    in for the tagger's place names."""
+    from newswire.extractor.assembly.geo import country_context, default_gazetteer, resolve_toponym, to_location
     from newswire.extractor.settings import ExtractorSettings
+    from newswire.extractor.types import EntitySpan
 
     # The gazetteer `newswire extract` builds from the same settings.
     gazetteer = default_gazetteer(ExtractorSettings().extractor.gazetteer_min_population)
     gold_total = near = exact = 0
     for article in articles:
-        context = country_context([(article.text, ())], gazetteer)
+        given = [EntitySpan("LOC", gold.phrase, gold.start, gold.end) for gold in article.toponyms]
+        context = country_context([(article.text, given)], gazetteer)
         for gold in article.toponyms:
             if gold.lat is None:
                 continue
             gold_total += 1
-            place = choose_place(gazetteer.lookup(gold.phrase), context)
+            place = resolve_toponym(gold.phrase, gazetteer, context)
             if place is None:
                 continue
             location = to_location(place, gold.phrase)

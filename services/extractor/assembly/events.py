@@ -256,7 +256,7 @@ def _between_towns_hint(text: str, gazetteer: Gazetteer, context: CountryContext
         return None
     resolved = []
     for name in (match.group("a"), match.group("b")):
-        place = choose_place([p for p in gazetteer.lookup(name) if p.kind == "city"], context)
+        place = choose_place([p for p in gazetteer.lookup(name) if p.kind == "city"], context, name)
         if place is not None:
             resolved.append(place)
     if not resolved:

