@@ -14,10 +14,11 @@ from functools import lru_cache
 
 from ...common.models import DateMention, Location, PlaceMention
 from ..temporal import find_dates
-from ..types import SentenceAnalysis
+from ..types import EntitySpan, SentenceAnalysis
 from .events import normalise_sentence
 from .geo import (
     DEMONYMS,
+    NOT_PLACES,
     CountryContext,
     Gazetteer,
     choose_place,
@@ -25,6 +26,7 @@ from .geo import (
     default_gazetteer,
     find_dateline,
     find_places,
+    normalise_name,
     to_location,
 )
 from .regions import admin1_regions
@@ -67,22 +69,34 @@ def document_places(
             sentence_places.append(
                 _place(mention.surface, base + mention.start, base + mention.end, mention.location, gazetteer, context)
             )
-        implied = [
-            (start, end, to_location(country, sentence_text[start:end]))
-            for start, end, code in _state_demonyms(sentence_text)
-            if (country := gazetteer.country(code)) is not None
-        ]
-        for start, end, location in implied + _attributive_places(sentence_text, gazetteer, context):
+        implied = (
+            [
+                (start, end, to_location(country, sentence_text[start:end]), confidence)
+                for start, end, code, confidence in _demonym_places(sentence_text, context)
+                if (country := gazetteer.country(code)) is not None
+            ]
+            + [
+                (start, end, location, _IMPLIED_CONFIDENCE)
+                for start, end, location in _attributive_places(sentence_text, gazetteer, context)
+            ]
+            + [
+                (start, end, location, _DEMONYM_CONFIDENCE)
+                for start, end, location in _places_in_names(analysis.entities, gazetteer, context)
+            ]
+        )
+        for start, end, location, confidence in implied:
             if any(base + start < p.end and p.start < base + end for p in sentence_places):
                 continue
             place = _place(sentence_text[start:end], base + start, base + end, location, gazetteer, context)
-            sentence_places.append(place.model_copy(update={"confidence": min(place.confidence, _IMPLIED_CONFIDENCE)}))
+            sentence_places.append(place.model_copy(update={"confidence": min(place.confidence, confidence)}))
         places.extend(sorted(sentence_places, key=lambda place: place.start))
     return places
 
 
 # "Turkish officials", "Syrian troops", "the Egyptian capital": the demonym stands for the state or the
-# land, so the country is a place of the document. "Turkish coffee" or "a Syrian-born writer" is not.
+# land, so the country is a place of the document, with `_IMPLIED_CONFIDENCE`. Any other demonym ("Russian
+# artists", "Palestinian homes", "the Russians") refers to its country too, as GDELT's GKG and LGL count
+# it, with `_DEMONYM_CONFIDENCE`; not a dish, a language or an ethnicity (`_NOT_THE_COUNTRY`).
 _STATE_NOUNS = (
     r"officials?|authorities|government|administration|regime|forces|troops|soldiers|army|military|navy|"
     r"police|security\s+forces|border|borders|territory|soil|capital|city|cities|town|towns|village|villages|"
@@ -99,6 +113,22 @@ _DEMONYM_BEFORE_NOUN = re.compile(
     + r")\b"
 )
 _IMPLIED_CONFIDENCE = 0.6  # the place stands behind the word ("Turkish officials"); the text does not say "in"
+_DEMONYM_CONFIDENCE = 0.5  # the country is where the people or things come from ("Russian artists")
+_DEMONYM = re.compile(
+    r"(?<![\w-])(?P<demonym>"
+    + "|".join(sorted((re.escape(d) for d in DEMONYMS if DEMONYMS[d]), key=len, reverse=True))
+    + r")(?P<plural>s)?(?![\w-])"
+)
+# "Turkish coffee", "French fries", "in Russian", "speaks Arabic", "Mexican-American", "American Indian":
+# a dish, a language or an ethnicity, not the country.
+_NOT_THE_COUNTRY_AFTER = re.compile(
+    r"^(?:-[A-Z]|\s+(?:coffee|tea|food|foods|cuisine|restaurants?|fries|toast|dressing|bread|cheese|pastr(?:y|ies)|"
+    r"dish|dishes|language|accent|descent|heritage|ancestry|Indians?|Americans?)\b)"
+)
+_LANGUAGE_BEFORE = re.compile(r"\b(?:in|speaks?|speaking|spoken|into|learn|learning|teaches|taught)\s+$")
+# Demonyms that in US copy mostly mean something else: "Indian" (Native American), "French" (the language);
+# they refer to the country in news about elsewhere, or before a state noun ("Indian troops").
+_US_AMBIGUOUS_DEMONYMS = frozenset({"Indian", "French"})
 
 
 # "Mansfield residents", "the Alexandria City Council", "a Gainesville man": a town named as the home of
@@ -142,13 +172,64 @@ def _attributive_places(text: str, gazetteer: Gazetteer, context: CountryContext
     return found
 
 
-def _state_demonyms(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, country code) of each demonym that stands for its state or land."""
+# "the Texas Parks & Wildlife Department", "Ohio State University", "the U.S. Geological Survey", "the
+# University of Georgia": an organisation named after a place refers to it, as GKG and LGL count it. The
+# place is the name's first words (never all of them: "Washington" alone is the government) or what
+# follows its last "of".
+_CITY_POPULATION = 100_000
+_OF_PLACE_IN_NAME = re.compile(r"\bof\s+(?:the\s+)?(?P<place>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})$")
+
+
+def _places_in_names(
+    entities: Sequence[EntitySpan], gazetteer: Gazetteer, context: CountryContext
+) -> list[tuple[int, int, Location]]:
+    """(start, end, place) of the place each organisation's name begins or ends with, if any."""
     found = []
-    for match in _DEMONYM_BEFORE_NOUN.finditer(text):
-        code = DEMONYMS.get(match.group("demonym"))
-        if code:
-            found.append((match.start("demonym"), match.end("demonym"), code))
+    for entity in entities:
+        if entity.label != "ORG":
+            continue
+        words = [(word.start(), word.end()) for word in re.finditer(r"\S+", entity.text)]
+        prefixes = [(0, words[size - 1][1]) for size in range(min(3, len(words) - 1), 0, -1)]
+        of = _OF_PLACE_IN_NAME.search(entity.text)
+        for spans in (prefixes, [(of.start("place"), of.end("place"))] if of else []):
+            for start, end in spans:
+                name = re.sub(r"[,;:]$", "", entity.text[start:end])
+                if not name or name in NOT_PLACES or name in DEMONYMS or re.search(r"['’]s$", name):
+                    continue  # "Norman's Welding" is a man's
+                # A town only under its own name, and only one the article names as a place elsewhere or a
+                # city ("Lansing State Journal"): "Commerce", "Hope" and "Scott" are towns too.
+                key = normalise_name(name)
+                candidates = [
+                    p
+                    for p in gazetteer.lookup(name)
+                    if p.kind in ("country", "region")
+                    or (
+                        context.knows(p.country_code)
+                        and normalise_name(p.name) == key
+                        and (key in context.co_mentions or p.population >= _CITY_POPULATION)
+                    )
+                ]
+                place = choose_place(candidates, context, name)
+                if place is not None:
+                    found.append((entity.start + start, entity.start + start + len(name), to_location(place, name)))
+                    break
+    return found
+
+
+def _demonym_places(text: str, context: CountryContext) -> list[tuple[int, int, str, float]]:
+    """(start, end, country code, confidence) of each demonym that refers to its country."""
+    state = {match.start("demonym") for match in _DEMONYM_BEFORE_NOUN.finditer(text)}
+    found = []
+    for match in _DEMONYM.finditer(text):
+        demonym, start, end = match.group("demonym"), match.start(), match.end()
+        code = DEMONYMS[demonym]
+        if code is None or _NOT_THE_COUNTRY_AFTER.match(text[end:]):
+            continue
+        if _LANGUAGE_BEFORE.search(text, max(0, start - 20), start) and not match.group("plural"):
+            continue
+        if demonym in _US_AMBIGUOUS_DEMONYMS and context.main_country() in (None, "US") and start not in state:
+            continue
+        found.append((start, end, code, _IMPLIED_CONFIDENCE if start in state else _DEMONYM_CONFIDENCE))
     return found
 
 

@@ -121,7 +121,7 @@ _ATTRIBUTIVE_AFTER = re.compile(
     re.IGNORECASE,
 )
 # Capitalised words that are also towns somewhere but in English copy are something else.
-_NOT_PLACES = frozenset(
+NOT_PLACES = frozenset(
     {
         "The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "This", "That", "These", "Those",
         "But", "And", "Also", "Most", "Some", "Many", "Earlier", "Later", "Meanwhile", "However", "Addressing",
@@ -140,6 +140,8 @@ _NOT_REGION_NAMES = frozenset(
         "Littoral", "Mary", "Nelson", "Douglas", "Isabel", "Colon", "Leon", "Florida", "Montana", "Georgia",
         "Hanover", "Berea", "Bolivar", "Lima", "Granada", "Cordoba", "Toledo", "Santiago", "Panama", "Mexico",
         "Niger", "Belize", "Madrid", "Guatemala", "Djibouti", "Kuwait", "Bahrain", "Singapore", "Luxembourg",
+        "Northeast", "Northwest", "Southeast", "Southwest", "North East", "North West", "South East",
+        "South West", "Midwest", "Mid-West", "Highlands", "Islands", "Pacific", "Atlantic", "Orient", "Oriental",
     }
 )  # fmt: skip
 _ADMINISTRATIVE_WORDS = re.compile(
@@ -263,7 +265,7 @@ class Gazetteer:
             # Outside the US only under names that are not words ("Centre", "Lakes") or a state's ("Florida",
             # Uruguay), and also without the administrative word ("Basra Governorate", "Muhafazat Kirkuk").
             for name in {place.name, _ADMINISTRATIVE_WORDS.sub("", place.name)}:
-                if len(name) > 3 and name not in _NOT_PLACES and name not in _NOT_REGION_NAMES:
+                if len(name) > 3 and name not in NOT_PLACES and name not in _NOT_REGION_NAMES:
                     self._add(name, place)
             return
         self._add(place.name, place)
@@ -579,7 +581,7 @@ def _us_towns(
     towns = []
     for match in _CAPITALISED_RUN.finditer(text):
         for start, end, surface in _ngrams(match.group(0), match.start()):
-            if surface in _NOT_PLACES or any(start < b and a < end for a, b in counties):
+            if surface in NOT_PLACES or any(start < b and a < end for a, b in counties):
                 continue
             for place in gazetteer.lookup(surface):
                 if place.kind == "city" and place.country_code == "US" and place.admin1 and place.lat and place.lon:
@@ -943,14 +945,14 @@ def find_places(
             candidates = [
                 p
                 for p in candidates
-                if surface not in _NOT_PLACES
+                if surface not in NOT_PLACES
                 and (p.kind == "country" or p.population >= _UNHINTED_POPULATION or context.knows(p.country_code))
             ]
         else:
             countries = [p for p in candidates if p.kind == "country"]
             if countries:
                 candidates = countries
-            elif cue is None or surface in _NOT_PLACES:
+            elif cue is None or surface in NOT_PLACES:
                 return False
             else:
                 candidates = [

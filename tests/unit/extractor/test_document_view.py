@@ -70,6 +70,39 @@ def test_a_town_abroad_carries_its_region_name_and_a_province_is_a_place() -> No
     assert dagestan.lat is not None and dagestan.lon is not None and 41 < dagestan.lat < 45 and 45 < dagestan.lon < 49
 
 
+def test_a_demonym_refers_to_its_country_unless_it_is_a_dish_a_language_or_an_ethnicity() -> None:
+    text = "Russian artists who emigrated showed their work beside Palestinian embroidery, and the Russians came."
+    places = document_places(analyses_with_places(text, []))
+    assert all(text[p.start : p.end] == p.text for p in places)
+    assert [(p.text, p.country_code) for p in places] == [("Russian", "RU"), ("Palestinian", "PS"), ("Russians", "RU")]
+    # Less sure than a place named outright, and than a demonym that stands for a state ("Turkish officials").
+    assert all(p.precision == "country" and p.confidence == 0.5 for p in places)
+    us_story = (
+        "In Tulsa, she speaks Russian, cooks Turkish food and leads a Mexican-American choir on the Indian reservation."
+    )
+    assert [p.text for p in document_places(analyses_with_places(us_story, ["Tulsa"]))] == ["Tulsa"]
+
+
+def test_an_organisation_named_after_a_place_refers_to_it_and_a_mans_business_does_not() -> None:
+    text = (
+        "The Texas Parks and Wildlife Department and researchers at the University of Georgia counted the birds. "
+        "Norman's Welding and Commerce Bank paid for the survey."
+    )
+    organisations = [
+        "Texas Parks and Wildlife Department",
+        "University of Georgia",
+        "Norman's Welding",
+        "Commerce Bank",
+    ]
+    places = {p.text: p for p in document_places(analyses_with_places(text, organisations, label="ORG"))}
+    # The states, not the country of Georgia: the article is about the US (Texas says so).
+    assert {name: (p.precision, p.country_code, p.admin1_code) for name, p in places.items()} == {
+        "Texas": ("admin1", "US", "TX"),
+        "Georgia": ("admin1", "US", "GA"),
+    }
+    assert all(text[p.start : p.end] == p.text and p.confidence == 0.5 for p in places.values())
+
+
 class _NoEvents:
     """Stands in for the model: every sentence analysed as no event, places tagged as a tagger would."""
 
