@@ -929,7 +929,7 @@ def find_places(
             mentions.append(PlaceMention(text[start:end], start, end, to_location(state, text[start:end]), None))
             taken.append(county.state_span)
 
-    def add(start: int, end: int, surface: str, from_tagger: bool) -> bool:
+    def add(start: int, end: int, surface: str, from_tagger: bool, keep_unresolved: bool = True) -> bool:
         if overlaps(start, end, taken):
             return False
         if _BASED_AFTER.match(text[end:]):
@@ -966,7 +966,7 @@ def find_places(
             if not candidates:
                 return False
         place = choose_place(candidates, context, lookup_name)
-        if place is None and not from_tagger:
+        if place is None and not (from_tagger and keep_unresolved):
             return False
         location = to_location(place, surface, admin1_level=admin1_level) if place else None
         mentions.append(PlaceMention(surface=surface, start=start, end=end, location=location, cue=cue))
@@ -982,7 +982,15 @@ def find_places(
                 if not surface or surface in DEMONYMS:
                     continue
                 start = entity.start + part.start() + (len(part.group(0)) - len(part.group(0).lstrip()))
-                add(start, start + len(surface), surface, from_tagger=True)
+                if add(start, start + len(surface), surface, from_tagger=True, keep_unresolved=False):
+                    continue
+                # A span the tagger drew too wide ("Hanover." with the full stop, "Gainesville-area",
+                # "Western Massachusetts", "Dallas Cowboys"): the longest part of it that is a place.
+                if not any(
+                    add(start + offset, start + offset + len(name), name, from_tagger=True, keep_unresolved=False)
+                    for offset, name in _name_parts(surface)
+                ):
+                    add(start, start + len(surface), surface, from_tagger=True)
     for match in _CAPITALISED_RUN.finditer(text):
         for start, end, surface in _ngrams(match.group(0), match.start()):
             if not surface or overlaps(start, end, blocked) or overlaps(start, end, taken):
@@ -992,6 +1000,36 @@ def find_places(
             if add(start, end, surface, from_tagger=False):
                 break
     return sorted(mentions, key=lambda mention: mention.start)
+
+
+def _name_parts(surface: str) -> list[tuple[int, str]]:
+    """(offset, name) of the runs of capitalised words inside a tagged span, longest first, each also
+    without a full stop that is not an abbreviation's ("Hanover." -> "Hanover"; "Mich." stays)."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"[A-Z][\w'’.]*", surface)]
+    parts: list[tuple[int, str]] = []
+    for size in range(len(words), 0, -1):
+        for first in range(len(words) - size + 1):
+            start, end = words[first][0], words[first + size - 1][1]
+            if re.search(r"[^\s-]", surface[words[first][1] : words[first + size - 1][0]].replace(" ", "")):
+                continue  # words that something other than spaces and hyphens separates
+            name = re.sub(r"(?:'s|’s)$", "", surface[start:end])
+            if name in NOT_PLACES or name in DEMONYMS or name.rstrip(".") in _GENERIC_PLACE_WORDS:
+                continue
+            parts.append((start, name))
+            if name.endswith(".") and name not in _US_STATE_ABBREVIATIONS and len(name) > 2:
+                parts.append((start, name[:-1]))
+    return parts
+
+
+# Words of a place's name that alone name no place, though a town somewhere may bear them.
+_GENERIC_PLACE_WORDS = frozenset(
+    {
+        "Town", "Hall", "City", "County", "Center", "Centre", "Park", "Lake", "River", "Way", "Street", "Road",
+        "Court", "Square", "Station", "Airport", "Bridge", "Beach", "Island", "Valley", "Mountain", "Hill", "Hills",
+        "Heights", "Harbor", "Harbour", "Bay", "Point", "Creek", "Falls", "Springs", "Junction", "Village",
+        "Township", "Twp", "Area", "Downtown", "Uptown", "District", "Campus", "Field", "Stadium",
+    }
+)  # fmt: skip
 
 
 _PRECISION_RANK = {"city": 0, "admin2": 1, "admin1": 2, "country": 3, "unresolved": 4}

