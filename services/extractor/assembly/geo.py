@@ -269,11 +269,10 @@ class Gazetteer:
                     self._add(name, place)
             return
         self._add(place.name, place)
-        if place.country_code == "US":
-            for abbreviation, code in _US_STATE_ABBREVIATIONS.items():
-                if code == place.admin1:
-                    self._add(abbreviation, place)
-                    self._add(re.sub(r"\.(?=\w)", ". ", abbreviation), place)  # "W. Va." as well as "W.Va."
+        for abbreviation, code in _US_STATE_ABBREVIATIONS.items():
+            if code == place.admin1:
+                self._add(abbreviation, place)
+                self._add(re.sub(r"\.(?=\w)", ". ", abbreviation), place)  # "W. Va." as well as "W.Va."
 
     def _add_county(self, county: County) -> None:
         place = Place(
@@ -1010,7 +1009,7 @@ def _name_parts(surface: str) -> list[tuple[int, str]]:
     for size in range(len(words), 0, -1):
         for first in range(len(words) - size + 1):
             start, end = words[first][0], words[first + size - 1][1]
-            if re.search(r"[^\s-]", surface[words[first][1] : words[first + size - 1][0]].replace(" ", "")):
+            if re.search(r"[^\s-]", surface[words[first][1] : words[first + size - 1][0]]):
                 continue  # words that something other than spaces and hyphens separates
             name = re.sub(r"(?:'s|’s)$", "", surface[start:end])
             if name in NOT_PLACES or name in DEMONYMS or name.rstrip(".") in _GENERIC_PLACE_WORDS:
