@@ -14,8 +14,9 @@ folder (its tables come back from their changelogs). Consumers' session timeout 
 that a killed member's partitions move on quickly; the report says so.
 
 At the end it reads every topic and prints articles lost (a page served and not dead-lettered whose
-`articles.enriched` record never appears), duplicate records per topic, duplicate event ids seen by a
-`read_committed` consumer, dead letters by stage, the time to recover after each fault (until the next
+`articles.enriched` record never reaches a `read_committed` consumer), duplicate records per topic and
+duplicate event ids, both as a `read_committed` consumer sees them, the records of aborted transactions
+per topic (written, never delivered), dead letters by stage, the time to recover after each fault (until the next
 `articles.enriched` record), and each service's peak memory. Its last line reads
 `chaos: N articles, lost L, duplicate event ids D (read_committed), dlq Q, max recovery S s`.
 """
@@ -257,6 +258,7 @@ class Report:
     lost: list[str] = field(default_factory=list)
     duplicates: dict[str, int] = field(default_factory=dict)
     duplicate_event_ids: int = 0
+    aborted: dict[str, int] = field(default_factory=dict)  # records written in transactions that aborted
     dlq: dict[str, int] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     peak_rss_mib: dict[str, float] = field(default_factory=dict)
@@ -297,7 +299,8 @@ async def read_topic(bootstrap: str, topic: str, isolation: str = "read_uncommit
 
 
 async def enriched_ids(bootstrap: str, topic: str) -> list[tuple[float, str]]:
-    return [(r.timestamp / 1000, r.key.decode()) for r in await read_topic(bootstrap, topic) if r.key]
+    """What a downstream consumer can use: records of aborted transactions are not deliveries."""
+    return [(r.timestamp / 1000, r.key.decode()) for r in await read_topic(bootstrap, topic, "read_committed") if r.key]
 
 
 def run(args: argparse.Namespace) -> Report:
@@ -404,8 +407,9 @@ def run(args: argparse.Namespace) -> Report:
     report.dlq = dict(Counter(orjson.loads(r.value)["stage"] for r in dead if r.value))
     report.lost = sorted(expected - seen_ids - dead_keys)
     for topic in ("articles.raw", "articles.clean", "events", "articles.enriched"):
-        keys = Counter(r.key for r in asyncio.run(read_topic(bootstrap, topic)))
+        keys = Counter(r.key for r in asyncio.run(read_topic(bootstrap, topic, "read_committed")))
         report.duplicates[topic] = sum(n - 1 for n in keys.values() if n > 1)
+        report.aborted[topic] = len(asyncio.run(read_topic(bootstrap, topic))) - sum(keys.values())
     committed = asyncio.run(read_topic(bootstrap, "events", "read_committed"))
     event_ids = Counter(orjson.loads(r.value)["event_id"] for r in committed if r.value)
     report.duplicate_event_ids = sum(n - 1 for n in event_ids.values() if n > 1)
@@ -439,7 +443,7 @@ def main() -> int:
         args.release_s = max(20.0, args.articles / 3.0)
     report = run(args)
     for topic, count in report.duplicates.items():
-        print(f"duplicate records in {topic}: {count}")
+        print(f"duplicate records in {topic} (read_committed): {count}, aborted records: {report.aborted[topic]}")
     print(f"dead letters by stage: {report.dlq}")
     for fault in report.faults:
         recovered = f"{fault.recovered_s:.1f} s" if fault.recovered_s is not None else "never"
@@ -457,6 +461,7 @@ def main() -> int:
             "expected": report.expected,
             "lost": report.lost,
             "duplicates": report.duplicates,
+            "aborted": report.aborted,
             "duplicate_event_ids": report.duplicate_event_ids,
             "dlq": report.dlq,
             "faults": [vars(f) for f in report.faults],

@@ -19,6 +19,7 @@ whether to try again. tests/unit/project/test_errors.py fails when the code and 
     │   ├── PoisonMessage          newswire.common.serde      also a ValueError
     │   └── Unprocessable          newswire.errors
     ├── RetryableError             newswire.errors
+    │   ├── PartitionFenced        newswire.common.transactions
     │   ├── RetryableFetchError    newswire.fetcher.errors    also a FetchError
     │   ├── RobotsFetchFailed      newswire.fetcher.robots
     │   └── UnresolvableHost       newswire.fetcher.ssrf      also an OSError

@@ -17,7 +17,7 @@ DEFAULT_PORT = default_port("cleaner")
 
 
 def create_app(settings: CleanerSettings) -> ServiceRuntime:
-    runtime = ServiceRuntime("cleaner", settings, DEFAULT_PORT)
+    runtime = ServiceRuntime("cleaner", settings, DEFAULT_PORT, transactional=True)
     options = settings.cleaner
     raw_topic = runtime.topic(settings.topics.raw)
     clean_topic = runtime.topic(settings.topics.clean)

@@ -84,4 +84,4 @@ class CleanerHandler:
                 # Waits for the shared index to be loaded, and for this article's entry to be stored.
                 duplicate_of = await self.dedup.add(raw.article_id, result.text, seen_at)
             article = to_clean_article(raw, result, duplicate_of)
-            await runtime.publish(self.out, article.article_id, article, trace_id)
+            await runtime.publish(self.out, article.article_id, article, trace_id, source=event)

@@ -25,8 +25,17 @@ from .dlq import DeadLetterRateExceeded, FailureRatio, dead_letter
 from .health import Flag, Progress, Readiness, ServiceMetrics
 from .kafka import missing_topics
 from .models import SCHEMA_VERSION
+from .resources import manage
 from .serde import dumps
 from .settings import ServiceSettings
+from .transactions import (
+    Partition,
+    PartitionFenced,
+    PartitionTransactions,
+    ReadCommittedConsumer,
+    Record,
+    TransactionalStageConsumer,
+)
 
 _T = TypeVar("_T")
 log = logging.getLogger(__name__)
@@ -73,7 +82,11 @@ def header_value(headers: Any, name: str) -> str | None:
 
 
 class ServiceRuntime:
-    def __init__(self, service: str, settings: ServiceSettings, default_port: int) -> None:
+    def __init__(
+        self, service: str, settings: ServiceSettings, default_port: int, *, transactional: bool = False
+    ) -> None:
+        """`transactional`: every agent of the service consumes through `consume_batches`, so that with
+        `kafka.exactly_once` on, each batch commits in transactions and Faust commits nothing itself."""
         self.service = service
         self.settings = settings
         self.metrics = ServiceMetrics(service)
@@ -114,6 +127,22 @@ class ServiceRuntime:
             stream_wait_empty=True,
             table_standby_replicas=0,
         )
+        # Outputs of the batch in hand, per input partition, held until that partition's transaction.
+        self._outbox: dict[Partition, list[Record]] = {}
+        self.transactions: PartitionTransactions | None = None
+        if settings.kafka.exactly_once and transactional:
+            self.transactions = PartitionTransactions(
+                bootstrap=bootstrap,
+                group_id=settings.app_id(service),
+                timeout_s=settings.kafka.transaction_timeout_s,
+                compression=settings.kafka.compression,
+                max_request_bytes=settings.kafka.max_message_bytes,
+            )
+            manage(self.app, "transactions", stop=self.transactions.close)
+        if settings.kafka.exactly_once:
+            # On this app's transport alone: Faust reads committed records only under its own exactly-once.
+            consumer = TransactionalStageConsumer if self.transactions else ReadCommittedConsumer
+            self.app.transport.Consumer = consumer  # type: ignore[misc]
         self.dlq_topic = self.topic(settings.topics.dlq(service))
         self.readiness.add("broker", self._check_broker)
         self._expected_topics: list[str] = [settings.topics.dlq(service)]
@@ -135,17 +164,29 @@ class ServiceRuntime:
         trace_id: str | None = None,
         *,
         headers: Sequence[tuple[str, bytes]] = (),
+        source: faust.EventT[Any] | None = None,
     ) -> None:
         """Send and wait for the broker's acknowledgement: the caller acks its input only after this.
-        Every message carries its schema version and trace id; `headers` adds the caller's own."""
+        Every message carries its schema version and trace id; `headers` adds the caller's own.
+
+        With exactly-once on, an output of a message that `consume_batches` has in hand (`source`) is held
+        and goes out in the transaction that commits that message's offset."""
         record_headers = [
             (VERSION_HEADER, str(getattr(message, "schema_version", SCHEMA_VERSION)).encode()),
             (TRACE_HEADER, (trace_id or uuid.uuid4().hex).encode()),
             *headers,
         ]
+        outbox = self._outbox.get(Partition(*source.message.tp)) if source is not None else None
+        if outbox is not None:
+            outbox.append(Record(topic.get_topic_name(), key.encode(), dumps(message), tuple(record_headers)))
+            return
         pending = await topic.send(key=key.encode(), value=dumps(message), headers=record_headers)
         await pending
         self.metrics.messages_out.labels(topic.get_topic_name()).inc()
+
+    def holds_outputs_of(self, source: faust.EventT[Any] | None) -> bool:
+        """Whether an output of `source` waits for its partition's transaction rather than going out now."""
+        return source is not None and Partition(*source.message.tp) in self._outbox
 
     async def consume_batches(
         self,
@@ -168,21 +209,84 @@ class ServiceRuntime:
         batch is the broker or the network), and one interrupted by a stop stays unacknowledged: the
         partition's next owner reads it again."""
 
+        transactions = self.transactions
+        if transactions is not None:
+            await self._consume_batches_in_transactions(stream, size, within, handle, transactions, max_retry_delay_s)
+            return
+
         async def handle_and_settle(events: list[faust.EventT[Any]]) -> None:
-            results = await handle(events)
-            if results is None:
-                results = [None] * len(events)
-            for result in results:  # the batch is tried again before any of its outcomes counts
-                if isinstance(result, BaseException) and not isinstance(result, PermanentError):
-                    raise result
-            for event, result in zip(events, results, strict=True):
-                await self._settle(event, result)
+            await self._handle_and_settle(handle, events)
 
         async for batch in stream.noack_take(size, within=within):
             events = list(batch)
             await self._until_handled(handle_and_settle, events, f"batch of {len(events)}", "batch", max_retry_delay_s)
             for event in events:
                 await stream.ack(event)
+
+    async def _handle_and_settle(
+        self, handle: Callable[[list[faust.EventT[Any]]], Awaitable[BatchResults]], events: list[faust.EventT[Any]]
+    ) -> None:
+        results = await handle(events)
+        if results is None:
+            results = [None] * len(events)
+        for result in results:  # the batch is tried again before any of its outcomes counts
+            if isinstance(result, BaseException) and not isinstance(result, PermanentError):
+                raise result
+        for event, result in zip(events, results, strict=True):
+            await self._settle(event, result)
+
+    async def _consume_batches_in_transactions(
+        self,
+        stream: Any,
+        size: int,
+        within: float,
+        handle: Callable[[list[faust.EventT[Any]]], Awaitable[BatchResults]],
+        transactions: PartitionTransactions,
+        max_retry_delay_s: float,
+    ) -> None:
+        """`consume_batches` with each input partition's share of a batch (outputs, dead letters, offset)
+        committed in one transaction. A partition committed leaves the batch; what a retry hands `handle`
+        again is only what is not committed yet. A partition fenced by its new owner leaves it unacknowledged:
+        the new owner codes it."""
+
+        async def handle_and_commit(pending: list[faust.EventT[Any]]) -> None:
+            by_partition: dict[Partition, list[faust.EventT[Any]]] = {}
+            for event in pending:
+                by_partition.setdefault(Partition(*event.message.tp), []).append(event)
+            for partition in by_partition:
+                self._outbox[partition] = []
+            try:
+                await self._handle_and_settle(handle, list(pending))  # dead letters land in the outbox too
+                owned = self._owned_partitions()
+                await transactions.keep_only(owned)
+                for partition, events in by_partition.items():
+                    if partition in owned:
+                        records = self._outbox[partition]
+                        try:
+                            await transactions.commit(partition, records, max(e.message.offset for e in events) + 1)
+                        except PartitionFenced as exc:
+                            if partition in self._owned_partitions():
+                                raise  # still ours: the retry opens a fresh producer, which fences the stale one
+                            log.warning("%s; leaving %d messages to the new owner", exc, len(events))
+                        else:
+                            for record in records:
+                                self.metrics.messages_out.labels(record.topic).inc()
+                            for event in events:
+                                await stream.ack(event)
+                    else:
+                        log.info(
+                            "partition %s:%d was revoked; its new owner codes %d messages", *partition, len(events)
+                        )
+                    pending[:] = [event for event in pending if Partition(*event.message.tp) != partition]
+            finally:
+                for partition in by_partition:
+                    self._outbox.pop(partition, None)
+
+        async for batch in stream.noack_take(size, within=within):
+            pending = list(batch)
+            await self._until_handled(
+                handle_and_commit, pending, f"batch of {len(pending)}", "batch", max_retry_delay_s
+            )
 
     async def consume_concurrently(
         self,
@@ -206,6 +310,8 @@ class ServiceRuntime:
         retried in place, as a batch is in `consume_batches`; a stop leaves every message not yet
         acknowledged to the partition's next owner (handlers are idempotent, so a handled one costs a skip).
         """
+        if self.transactions is not None:
+            raise TypeError("a transactional stage consumes through consume_batches: Faust commits nothing for it")
         room = asyncio.Semaphore(limit)
         running: set[asyncio.Task[None]] = set()
         in_hand: dict[Any, collections.deque[list[Any]]] = collections.defaultdict(collections.deque)
@@ -243,6 +349,9 @@ class ServiceRuntime:
             for task in running:
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
+
+    def _owned_partitions(self) -> set[Partition]:
+        return {Partition(*tp) for tp in self.app.consumer.assignment()}
 
     async def _settle(self, event: faust.EventT[Any], result: Outcome | BaseException | None) -> None:
         """The one place a consumed message's outcome is counted: a permanent failure is dead-lettered
@@ -312,7 +421,7 @@ class ServiceRuntime:
         )
         log.warning("dead letter (%s): %s: %s", stage, record.error_class, record.error_message)
         dlq_key = record.key or f"{record.source_topic}:{record.source_partition}:{record.source_offset}"
-        await self.publish(self.dlq_topic, dlq_key, record, trace_id)
+        await self.publish(self.dlq_topic, dlq_key, record, trace_id, source=event)
         self.metrics.dead_letters.labels(stage).inc()
         self.metrics.errors.labels(stage, record.error_class).inc()
         self.record_outcome(failed=True)

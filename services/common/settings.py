@@ -30,6 +30,17 @@ class KafkaSettings(BaseModel):
     session_timeout_s: float = Field(
         default=20.0, ge=6, description="how long a silent (crashed) member keeps its partitions before a rebalance"
     )
+    exactly_once: bool = Field(
+        default=True,
+        description="commit each batch's outputs with its input offsets in one transaction per input partition, "
+        "and read only committed records: a crash or a fence aborts the batch instead of writing it twice",
+    )
+    transaction_timeout_s: float = Field(
+        default=30.0,
+        ge=1,
+        description="longest a transaction may stay open: a consumer reading committed records waits at most this "
+        "long behind one whose producer died and whose partition no one took over",
+    )
     metadata_max_age_s: float = Field(
         default=15.0,
         ge=1,

@@ -17,7 +17,7 @@ DEFAULT_PORT = default_port("correlator")
 
 
 def create_app(settings: CorrelatorSettings) -> ServiceRuntime:
-    runtime = ServiceRuntime("correlator", settings, DEFAULT_PORT)
+    runtime = ServiceRuntime("correlator", settings, DEFAULT_PORT, transactional=True)
     options = settings.correlator
     topics = settings.topics
     blocks_name = topics.correlator_blocks(settings.app_prefix)

@@ -89,7 +89,7 @@ class CorrelatorHandler:
             decoded = self._decode(event, "decode")
             if occurred(decoded):
                 trace_id = header_value(event.message.headers, TRACE_HEADER)
-                await runtime.publish(self.blocks, block_key(decoded), decoded, trace_id)
+                await runtime.publish(self.blocks, block_key(decoded), decoded, trace_id, source=event)
 
     async def correlate_batch(self, events: Sequence[faust.EventT[Any]]) -> BatchResults:
         """In order: a report may join the incident the one before it opened."""
@@ -108,7 +108,7 @@ class CorrelatorHandler:
                 self.metrics.assignments.labels(outcome).inc()
                 self.metrics.open_incidents.set(len(self.index))
                 trace_id = header_value(event.message.headers, TRACE_HEADER)
-                await runtime.publish(self.incidents, incident.incident_id, incident, trace_id)
+                await runtime.publish(self.incidents, incident.incident_id, incident, trace_id, source=event)
                 log.debug(
                     "%s %s (%d reports, %d sources)",
                     "opened" if assignment.opened else "joined",

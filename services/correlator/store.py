@@ -55,6 +55,7 @@ class IncidentStore:
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
+            isolation_level="read_committed",  # an aborted batch's incident states are not state
         )
         await self._consumer.start()
         self._follower = TopicFollower(

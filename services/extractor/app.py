@@ -40,7 +40,7 @@ def load_extractor(options: ExtractorOptions) -> EventExtractor:
 def create_app(
     settings: ExtractorSettings, extractor_factory: Callable[[], EventExtractor] | None = None
 ) -> ServiceRuntime:
-    runtime = ServiceRuntime("extractor", settings, DEFAULT_PORT)
+    runtime = ServiceRuntime("extractor", settings, DEFAULT_PORT, transactional=True)
     options = settings.extractor
     clean_topic = runtime.topic(settings.topics.clean)
     events_topic = runtime.topic(settings.topics.events)

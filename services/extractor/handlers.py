@@ -109,8 +109,10 @@ class ExtractorHandler:
                     continue
                 trace_id = header_value(event.message.headers, TRACE_HEADER)
                 for coded in result.events:
-                    await runtime.publish(self.events_topic, coded.event_id, coded, trace_id)
-                await runtime.publish(self.enriched_topic, result.enriched.article_id, result.enriched, trace_id)
+                    await runtime.publish(self.events_topic, coded.event_id, coded, trace_id, source=event)
+                await runtime.publish(
+                    self.enriched_topic, result.enriched.article_id, result.enriched, trace_id, source=event
+                )
         return results
 
     async def _extract_isolating_failures(self, inputs: Sequence[ArticleInput]) -> list[ArticleResult | Unprocessable]:

@@ -98,11 +98,17 @@ async def collect(
     until: Callable[[list[bytes]], bool],
     timeout_s: float,
     alive: Callable[[], bool] = lambda: True,
+    isolation_level: str = "read_uncommitted",
 ) -> list[bytes]:
     """Read `topic` from the beginning until `until(values)` holds, the timeout passes, or a service died;
     every value must validate against its topic's committed schema."""
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False, group_id=None
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+        isolation_level=isolation_level,
     )
     await consumer.start()
     values: list[bytes] = []

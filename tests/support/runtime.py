@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import faust
 from pydantic import BaseModel
@@ -34,7 +35,10 @@ class Sent:
 class RecordingRuntime(ServiceRuntime):
     """`sent` holds every publish in order; `published` those to other topics than the service's DLQ,
     `dead_lettered` those to the DLQ and `dead` their `DeadLetter` records. With `broker_down` set,
-    `publish` raises ConnectionError, as the real one does when the broker is away."""
+    `publish` raises ConnectionError, as the real one does when the broker is away.
+
+    With `exactly_once`, an output of a message in a transactional batch is held as the real runtime holds it,
+    and reaches `runtime.transactions` (a fake a test sets) when the batch commits."""
 
     def __init__(
         self,
@@ -43,9 +47,12 @@ class RecordingRuntime(ServiceRuntime):
         *,
         settings_class: type[ServiceSettings] = ServiceSettings,
         port: int = 6199,
+        exactly_once: bool = False,
     ) -> None:
-        settings = settings_class(kafka={"bootstrap_servers": "127.0.0.1:9"}, data_dir=data_dir)
-        super().__init__(service, settings, port)
+        settings = settings_class(
+            kafka={"bootstrap_servers": "127.0.0.1:9", "exactly_once": exactly_once}, data_dir=data_dir
+        )
+        super().__init__(service, settings, port, transactional=exactly_once)
         self.sent: list[Sent] = []
         self.broker_down = False
 
@@ -57,7 +64,11 @@ class RecordingRuntime(ServiceRuntime):
         trace_id: str | None = None,
         *,
         headers: Sequence[tuple[str, bytes]] = (),
+        source: faust.EventT[Any] | None = None,
     ) -> None:
+        if self.holds_outputs_of(source):
+            await super().publish(topic, key, message, trace_id, headers=headers, source=source)
+            return
         if self.broker_down:
             raise ConnectionError("broker unreachable")
         self.sent.append(Sent(topic.get_topic_name(), key, message, trace_id, tuple(headers)))
