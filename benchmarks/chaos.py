@@ -151,7 +151,7 @@ class Site(LocalSite):
         if clean.startswith("/feed/"):
             feed = int(clean.removeprefix("/feed/").removesuffix(".xml"))
             items = []
-            for article in self.released():
+            for article in reversed(self.released()):  # newest first, as feeds list them
                 if article.feed != feed:
                     continue
                 links = [f"{self.base}{article.path}"]
