@@ -31,8 +31,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import faust
@@ -40,7 +38,7 @@ import faust.transport.drivers.aiokafka as faust_aiokafka
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from newswire.devtools.broker import LocalBroker
+from newswire.devtools.broker import run_on_fresh_broker
 
 
 async def forward_one(bootstrap: str, standby_replicas: int) -> list[tuple[str, str | None]]:
@@ -114,10 +112,4 @@ async def main(bootstrap: str) -> int:
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.ERROR)
-    with tempfile.TemporaryDirectory(prefix="newswire-eos-") as data_dir:
-        broker = LocalBroker(Path(data_dir))
-        started = broker.start(timeout=60)
-        try:
-            sys.exit(asyncio.run(main(started)))
-        finally:
-            broker.stop()
+    sys.exit(run_on_fresh_broker(main, prefix="newswire-eos-"))

@@ -22,13 +22,14 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from aiokafka.admin import AIOKafkaAdminClient
 from pydantic import Field, field_validator
@@ -660,3 +661,15 @@ def stop_detached(data_dir: Path | None = None, timeout: float = 15.0) -> bool:
     running = read_status(directory)["running"]
     LocalBroker(directory, detached=True).stop(timeout)
     return running
+
+
+def run_on_fresh_broker(main: Callable[[str], Coroutine[Any, Any, int]], prefix: str = "newswire-broker-") -> int:
+    """Run `main(bootstrap)` against a broker of its own in a temporary directory, so that a reproduction
+    script starts from an empty cluster and leaves nothing behind; returns main's exit status."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as data_dir:
+        broker = LocalBroker(Path(data_dir))
+        bootstrap = broker.start(timeout=60)
+        try:
+            return asyncio.run(main(bootstrap))
+        finally:
+            broker.stop()
