@@ -23,6 +23,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     tail.add_argument("--max", type=int, default=None, help="stop after this many messages")
     tail.add_argument("--idle-timeout", type=float, default=None, help="stop after this many idle seconds")
     tail.add_argument("--json", action="store_true", help="print events and incidents as JSON, not summaries")
+    tail.add_argument(
+        "--read-uncommitted",
+        action="store_true",
+        help="also print records of open and aborted transactions (debugging); by default, as a subscriber "
+        "of an exactly-once stream, only what has been committed",
+    )
 
 
 def event_summary(event: dict[str, Any]) -> str:
@@ -85,9 +91,11 @@ async def follow(
     summary: Callable[[dict[str, Any]], str] | None = None,
     idle_timeout: float | None = None,
     on_ready: Callable[[], None] | None = None,
+    read_committed: bool = True,
 ) -> int:
     """Print a topic's messages. The start position is fixed before `on_ready` runs, so messages that the
-    services started by `on_ready` produce right away are not missed."""
+    services started by `on_ready` produce right away are not missed. `read_committed`: what a subscriber
+    of the stream sees, never a record of a batch still open or aborted."""
     from aiokafka import AIOKafkaConsumer
 
     from ..common.kafka import missing_topics
@@ -95,7 +103,16 @@ async def follow(
     if await missing_topics(bootstrap, [topic]):
         raise RuntimeError(f"topic {topic!r} does not exist")
     # Without a group, a subscribed consumer is assigned every partition as soon as it starts.
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        group_id=None,
+        isolation_level="read_committed" if read_committed else "read_uncommitted",
+        # seek_to_beginning alone can lose to the fetcher's first reset to the end (aiokafka 0.14): a
+        # `--from-beginning` on a topic nobody had read printed nothing
+        auto_offset_reset="earliest" if from_beginning else "latest",
+    )
     await consumer.start()
     partitions = sorted(consumer.assignment())
     if from_beginning:
@@ -150,6 +167,7 @@ def cmd_tail(args: argparse.Namespace) -> int:
             out=sys.stdout,
             idle_timeout=args.idle_timeout,
             summary=None if args.json else _summary_for(settings, args.topic),
+            read_committed=not args.read_uncommitted,
         )
     )
     return 0

@@ -5,6 +5,7 @@ partition. Kafka 4's transactions are not covered by aiokafka's own suite, so th
 from __future__ import annotations
 
 import asyncio
+import io
 import uuid
 
 import pytest
@@ -12,6 +13,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 
+from newswire.cli.tail import follow
 from newswire.common.transactions import Partition, PartitionFenced, PartitionTransactions, Record
 from tests.integration.conftest import CreateTopics
 
@@ -115,3 +117,42 @@ async def test_a_fenced_owner_is_told_and_its_batch_never_lands(
         await new.close()
     assert await read_committed(kafka_bootstrap, sink) == [b"first", b"second", b"third"]
     assert await committed_offset(kafka_bootstrap, group, TopicPartition(source, 0)) == 3
+
+
+async def test_newswire_tail_prints_only_what_was_committed(
+    kafka_bootstrap: str, create_topics: CreateTopics, names: tuple[str, str, str]
+) -> None:
+    """A subscriber of the stream (`newswire tail`) never sees a batch that was aborted or is still open;
+    `--read-uncommitted` shows them, for debugging."""
+    source, sink, group = names
+    await create_topics(kafka_bootstrap, [source, sink])
+    writer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, transactional_id=f"{group}-writer")
+    await writer.start()
+    try:
+        await writer.begin_transaction()
+        await (await writer.send(sink, b"aborted"))
+        await writer.abort_transaction()
+        async with writer.transaction():
+            await writer.send(sink, b"committed")
+        await writer.begin_transaction()
+        await (await writer.send(sink, b"still open"))
+
+        async def printed(read_committed: bool) -> list[str]:
+            out = io.StringIO()
+            await follow(
+                kafka_bootstrap,
+                sink,
+                from_beginning=True,
+                max_messages=None,
+                should_stop=lambda: False,
+                out=out,
+                idle_timeout=3.0,
+                read_committed=read_committed,
+            )
+            return out.getvalue().splitlines()
+
+        assert await printed(read_committed=True) == ["committed"]
+        assert await printed(read_committed=False) == ["aborted", "committed", "still open"]
+    finally:
+        await writer.abort_transaction()
+        await writer.stop()
