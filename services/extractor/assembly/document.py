@@ -88,7 +88,58 @@ def document_places(
             place = _place(sentence_text[start:end], base + start, base + end, location, gazetteer, context)
             sentence_places.append(place.model_copy(update={"confidence": min(place.confidence, confidence)}))
         places.extend(sorted(sentence_places, key=lambda place: place.start))
-    return places
+    return _named_again(places, analyses, normalised)
+
+
+# One sense per discourse: a name the article uses for a place means that place wherever else it appears,
+# inside an organisation's name too ("the Mansfield Law Enforcement Center", "Paris Public Library"), as
+# GKG and LGL count it; never inside a person's name, nor as the tail of a longer name ("New London" is not
+# London), nor a demonym, whose other uses `_demonym_places` judges one by one.
+_NAMED_AGAIN_CONFIDENCE = 0.5
+_CAPITALISED_BEFORE = re.compile(
+    r"(?<![\w.'’-])(?!(?:The|A|An|In|At|On|For|From|To|Of|And|But|By|With)\s)[A-Z][\w.'’-]*\s+$"
+)
+_DIRECTION = re.compile(
+    r"(?:North|South|East|West|Central|Northern|Southern|Eastern|Western)(?:\s*[Ee]ast|\s*[Ww]est)?\s+$"
+)
+
+
+def _named_again(
+    places: list[PlaceMention], analyses: Sequence[SentenceAnalysis], normalised: Sequence[str]
+) -> list[PlaceMention]:
+    meanings: dict[str, PlaceMention] = {}
+    for place in places:
+        if place.lat is not None and place.text not in DEMONYMS and place.text not in NOT_PLACES:
+            meanings.setdefault(place.text, place)
+    if not meanings:
+        return places
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(meanings, key=len, reverse=True))) + r")\b")
+    added: list[PlaceMention] = []
+    taken = [(place.start, place.end) for place in places]
+    for analysis, sentence_text in zip(analyses, normalised, strict=True):
+        base = analysis.sentence.start
+        people = [(e.start, e.end) for e in analysis.entities if e.label == "PER"]
+        for match in pattern.finditer(sentence_text):
+            start, end = match.span()
+            if any(a < end and start < b for a, b in people) or any(
+                a < base + end and base + start < b for a, b in taken
+            ):
+                continue
+            before = sentence_text[max(0, start - 30) : start]
+            if _CAPITALISED_BEFORE.search(before) and not _DIRECTION.search(before):
+                continue
+            meaning = meanings[match.group(0)]
+            added.append(
+                meaning.model_copy(
+                    update={
+                        "start": base + start,
+                        "end": base + end,
+                        "confidence": min(meaning.confidence, _NAMED_AGAIN_CONFIDENCE),
+                    }
+                )
+            )
+            taken.append((base + start, base + end))
+    return sorted([*places, *added], key=lambda place: place.start)
 
 
 # "Turkish officials", "Syrian troops", "the Egyptian capital": the demonym stands for the state or the

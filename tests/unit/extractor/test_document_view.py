@@ -180,3 +180,27 @@ def test_a_public_body_named_after_its_state_places_the_story_there() -> None:
     }, places
     assert all(places[name].precision == "admin1" for name in ("Ohio", "Texas", "New York"))
     assert "Washington" not in places and "The Ohio" not in places
+
+
+def test_a_name_used_for_a_place_means_it_again_inside_an_organisation_but_not_in_a_person_or_longer_name() -> None:
+    """One sense per discourse: the tagger found Mansfield once; the library named after it is there too
+    (LGL and GKG count it). "Tim Mansfield" is a man, and "Port Mansfield" another place."""
+    text = (
+        "Flooding closed roads in Mansfield, Ohio on Monday. The Mansfield Public Library opened its doors to "
+        "stranded drivers. Mayor Tim Mansfield thanked volunteers. Boats left Port Mansfield at dawn."
+    )
+    analyses = []
+    for sentence in split_sentences(text):
+        entities: tuple[EntitySpan, ...] = ()
+        if sentence.text.startswith("Flooding"):
+            start = sentence.text.index("Mansfield")
+            entities = (EntitySpan("LOC", "Mansfield", start, start + len("Mansfield")),)
+        elif sentence.text.startswith("Mayor"):
+            start = sentence.text.index("Tim Mansfield")
+            entities = (EntitySpan("PER", "Tim Mansfield", start, start + len("Tim Mansfield")),)
+        analyses.append(SentenceAnalysis(sentence=sentence, event_type=None, event_score=0.0, entities=entities))
+    mansfields = [p for p in document_places(analyses) if p.text == "Mansfield"]
+    assert [p.start for p in mansfields] == [text.index("Mansfield"), text.index("Mansfield Public")]
+    first, again = mansfields
+    assert first.admin1 == "Ohio" and again.geonames_id == first.geonames_id
+    assert again.confidence <= 0.5 < first.confidence

@@ -190,6 +190,21 @@ def test_a_name_never_votes_for_itself(gazetteer: Gazetteer) -> None:
     assert place is not None and place.country_code == "GR"
 
 
+def test_a_town_near_the_article_s_other_places_wins_across_a_state_line(gazetteer: Gazetteer) -> None:
+    """Hanover, Maryland is the largest in the US; New Hampshire's is across the river from Vermont, where
+    Rutland and Montpelier are. Their votes go to Vermont, which has no Hanover: only nearness can tell."""
+    text = "Volunteers from Rutland and Montpelier drove to Hanover."
+    context = country_context([(text, _tagged(text, "Rutland", "Montpelier", "Hanover"))], gazetteer)
+    place = choose_place(gazetteer.lookup("Hanover"), context, "Hanover")
+    assert place is not None and (place.country_code, place.admin1) == ("US", "NH")
+
+
+def test_a_name_is_never_near_itself(gazetteer: Gazetteer) -> None:
+    text = "Crews worked through the night in Hanover."
+    context = country_context([(text, _tagged(text, "Hanover"))], gazetteer).for_mention("Hanover")
+    assert all(context.nearness(place) == 0.0 for place in gazetteer.lookup("Hanover"))
+
+
 @pytest.mark.parametrize(("name", "country"), [("Egypt", "EG"), ("ISLAMABAD", "PK"), ("Cancun", "MX")])
 def test_a_place_of_that_very_name_comes_before_one_that_only_lists_it(
     gazetteer: Gazetteer, name: str, country: str
@@ -199,6 +214,40 @@ def test_a_place_of_that_very_name_comes_before_one_that_only_lists_it(
     context = CountryContext({"US": 3.0, "BD": 3.0, "CN": 3.0})
     place = choose_place(gazetteer.lookup(name), context, name)
     assert place is not None and place.country_code == country
+
+
+def test_a_place_that_only_lists_the_name_stays_only_if_it_is_a_large_city() -> None:
+    """Chicago's Rogers Park lists "Rogersville" among its names: 16 times the size of Rogersville,
+    Missouri, but 54,000 people, not the quarter million that would make it what news means (Hannover for
+    "Hanover"). And "Canadian" as a place name is Canada, not Canadian, Texas (3,000 people)."""
+    gazetteer = default_gazetteer(1000)
+    context = CountryContext({"US": 3.0})
+    place = resolve_toponym("Rogersville", gazetteer, context)
+    assert place is not None and place.name == "Rogersville"
+    canada = resolve_toponym("Canadian", gazetteer, context)
+    assert canada is not None and canada.kind == "country" and canada.country_code == "CA"
+
+
+@pytest.mark.parametrize(("name", "region"), [("England", "ENG"), ("Scotland", "SCT")])
+def test_a_region_that_its_country_lists_by_name_is_the_region(gazetteer: Gazetteer, name: str, region: str) -> None:
+    place = resolve_toponym(name, gazetteer, CountryContext({"GB": 2.0}))
+    assert place is not None and (place.kind, place.country_code, place.admin1) == ("region", "GB", region)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "state"),
+    [
+        ("Gwinnett", "county", "GA"),  # "Gwinnett and DeKalb counties"
+        ("Loudon Co.", "county", "TN"),
+        ("Tewksbury Twp.", "city", "MA"),  # the township around the town of that name
+        ("Town of Groton", "city", "CT"),
+    ],
+)
+def test_a_us_name_without_its_county_word_or_with_its_township_word(
+    gazetteer: Gazetteer, name: str, kind: str, state: str
+) -> None:
+    place = resolve_toponym(name, gazetteer, CountryContext({"US": 3.0}))
+    assert place is not None and (place.kind, place.country_code, place.admin1) == (kind, "US", state)
 
 
 @pytest.mark.parametrize(("name", "country"), [("Russian", "RU"), ("Palestinians", "PS"), ("Sri Lankan", "LK")])
