@@ -94,7 +94,8 @@ def document_places(
 # One sense per discourse: a name the article uses for a place means that place wherever else it appears,
 # inside an organisation's name too ("the Mansfield Law Enforcement Center", "Paris Public Library"), as
 # GKG and LGL count it; never inside a person's name, nor as the tail of a longer name ("New London" is not
-# London), nor a demonym, whose other uses `_demonym_places` judges one by one.
+# London), nor a demonym, whose other uses `_demonym_places` judges one by one. Written in capitals
+# ("MANSFIELD —") it is the same name.
 _NAMED_AGAIN_CONFIDENCE = 0.5
 _CAPITALISED_BEFORE = re.compile(
     r"(?<![\w.'’-])(?!(?:The|A|An|In|At|On|For|From|To|Of|And|But|By|With)\s)[A-Z][\w.'’-]*\s+$"
@@ -111,6 +112,8 @@ def _named_again(
     for place in places:
         if place.lat is not None and place.text not in DEMONYMS and place.text not in NOT_PLACES:
             meanings.setdefault(place.text, place)
+            if len(place.text) > 3:
+                meanings.setdefault(place.text.upper(), place)  # "MANSFIELD —" in a dateline or headline
     if not meanings:
         return places
     pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(meanings, key=len, reverse=True))) + r")\b")
@@ -132,6 +135,7 @@ def _named_again(
             added.append(
                 meaning.model_copy(
                     update={
+                        "text": match.group(0),
                         "start": base + start,
                         "end": base + end,
                         "confidence": min(meaning.confidence, _NAMED_AGAIN_CONFIDENCE),
@@ -164,10 +168,13 @@ _DEMONYM_BEFORE_NOUN = re.compile(
 _IMPLIED_CONFIDENCE = 0.6  # the place stands behind the word ("Turkish officials"); the text does not say "in"
 _DEMONYM_CONFIDENCE = 0.5  # the country is where the people or things come from ("Russian artists")
 _DEMONYM = re.compile(
-    r"(?<![\w-])(?P<demonym>"
+    r"(?<!\w)(?P<demonym>"
     + "|".join(sorted((re.escape(d) for d in DEMONYMS if DEMONYMS[d]), key=len, reverse=True))
-    + r")(?P<plural>s)?(?![\w-])"
+    + r")(?P<plural>s)?(?!\w)"
 )
+# "Egyptian-Israeli", "Egyptian-US relations": two states, each a place; "Mexican-American" is an ethnicity.
+_BILATERAL_AFTER = re.compile(r"^-\s?(?P<other>U\.S\.|US|[A-Z][a-z]+)")
+_BILATERAL_BEFORE = re.compile(r"(?P<other>\b[A-Z][a-z]+)-\s?$")
 # "Turkish coffee", "French fries", "in Russian", "speaks Arabic", "Mexican-American", "American Indian":
 # a dish, a language or an ethnicity, not the country.
 _NOT_THE_COUNTRY_AFTER = re.compile(
@@ -272,7 +279,9 @@ def _demonym_places(text: str, context: CountryContext) -> list[tuple[int, int, 
     for match in _DEMONYM.finditer(text):
         demonym, start, end = match.group("demonym"), match.start(), match.end()
         code = DEMONYMS[demonym]
-        if code is None or _NOT_THE_COUNTRY_AFTER.match(text[end:]):
+        if code is None or not _alone_or_beside_another_state(text, start, end, demonym):
+            continue
+        if _NOT_THE_COUNTRY_AFTER.match(text[end:]) and text[end : end + 1] != "-":
             continue
         if _LANGUAGE_BEFORE.search(text, max(0, start - 20), start) and not match.group("plural"):
             continue
@@ -280,6 +289,26 @@ def _demonym_places(text: str, context: CountryContext) -> list[tuple[int, int, 
             continue
         found.append((start, end, code, _IMPLIED_CONFIDENCE if start in state else _DEMONYM_CONFIDENCE))
     return found
+
+
+def _alone_or_beside_another_state(text: str, start: int, end: int, demonym: str) -> bool:
+    """A demonym joined by a hyphen counts only where the other half is another state ("Egyptian-US",
+    "Egyptian-Israeli"), never in an ethnicity ("Mexican-American") nor before a participle ("Turkish-born")."""
+    if text[end : end + 1] == "-":
+        after = _BILATERAL_AFTER.match(text[end:])
+        if after is None or not _is_another_state(after.group("other"), demonym):
+            return False
+    if start and text[start - 1] == "-":
+        before = _BILATERAL_BEFORE.search(text, max(0, start - 30), start)
+        if before is None or not _is_another_state(before.group("other"), demonym):
+            return False
+    return True
+
+
+def _is_another_state(word: str, demonym: str) -> bool:
+    if demonym.startswith("American") or word.startswith("American"):
+        return False  # "Mexican-American", "American-Israeli" citizens: people, not two states
+    return word in ("US", "U.S.") or (word in DEMONYMS and DEMONYMS[word] not in (None, DEMONYMS[demonym]))
 
 
 def _place(

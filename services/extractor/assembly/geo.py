@@ -131,7 +131,8 @@ NOT_PLACES = frozenset(
         "Council", "Republic", "Kingdom", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
         "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September",
         "October", "November", "December", "Reuters", "Islam", "Christian", "Muslim", "Sunni", "Shia", "North",
-        "South", "East", "West", "Central", "New", "Upper", "Lower", "Greater", "Old"
+        "South", "East", "West", "Central", "New", "Upper", "Lower", "Greater", "Old", "Northeast", "Northwest",
+        "Southeast", "Southwest", "Midwest", "White House"
     }
 )  # fmt: skip
 # Region names outside the US that are common words or US states' names: never looked up as a region.
@@ -550,9 +551,10 @@ def country_context(
         for mention, attributive in _country_mentions(text, gazetteer, spans):
             # "the US embassy" says whose, like a demonym; "in Syria" says where.
             weights[mention] = weights.get(mention, 0.0) + (0.5 if attributive else 1.0)
-        for entity in entities:
-            if entity.label != "LOC":
+        for tagged in entities:
+            if tagged.label != "LOC":
                 continue
+            entity = with_abbreviation_stop(text, tagged, gazetteer)
             for part in entity.text.split(","):  # "Athens, Ga.": two names
                 name = normalise_name(re.sub(r"(?:'s|’s)$", "", part.strip()))
                 if name and name not in co_mentions and (homonyms := gazetteer.lookup(name)):
@@ -1038,7 +1040,8 @@ def find_places(
         taken.append((start, end))
         return True
 
-    for entity in entities:
+    for tagged in entities:
+        entity = with_abbreviation_stop(text, tagged, gazetteer)
         if entity.label == "LOC" and not overlaps(entity.start, entity.end, blocked):
             # "CHARLESTON, W.Va." tagged as one place is two: the town and its state (which the context
             # has already counted, so the town resolves within it).
@@ -1065,6 +1068,18 @@ def find_places(
             if add(start, end, surface, from_tagger=False):
                 break
     return sorted(mentions, key=lambda mention: mention.start)
+
+
+def with_abbreviation_stop(text: str, entity: EntitySpan, gazetteer: Gazetteer) -> EntitySpan:
+    """The tagged place with the full stop the tokeniser cut off an AP state abbreviation ("Pa" of
+    "Hanover, Pa."): without it, "Pa" is a town in China and "Fla" one in Norway."""
+    if (
+        entity.label == "LOC"
+        and text[entity.end : entity.end + 1] == "."
+        and any(p.kind == "region" for p in gazetteer.lookup(entity.text + "."))
+    ):
+        return EntitySpan(entity.label, entity.text + ".", entity.start, entity.end + 1)
+    return entity
 
 
 def _name_parts(surface: str) -> list[tuple[int, str]]:

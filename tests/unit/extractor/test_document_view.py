@@ -83,6 +83,14 @@ def test_a_demonym_refers_to_its_country_unless_it_is_a_dish_a_language_or_an_et
     assert [p.text for p in document_places(analyses_with_places(us_story, ["Tulsa"]))] == ["Tulsa"]
 
 
+def test_two_states_joined_by_a_hyphen_are_both_places_and_an_ethnicity_is_none() -> None:
+    text = (
+        "Egyptian-US relations and the Egyptian-Israeli treaty outlived a Turkish-born envoy's African-American aide."
+    )
+    places = document_places(analyses_with_places(text, []))
+    assert [(p.text, p.country_code) for p in places] == [("Egyptian", "EG"), ("Egyptian", "EG"), ("Israeli", "IL")]
+
+
 def test_an_organisation_named_after_a_place_refers_to_it_and_a_mans_business_does_not() -> None:
     text = (
         "The Texas Parks and Wildlife Department and researchers at the University of Georgia counted the birds. "
@@ -184,10 +192,12 @@ def test_a_public_body_named_after_its_state_places_the_story_there() -> None:
 
 def test_a_name_used_for_a_place_means_it_again_inside_an_organisation_but_not_in_a_person_or_longer_name() -> None:
     """One sense per discourse: the tagger found Mansfield once; the library named after it is there too
-    (LGL and GKG count it). "Tim Mansfield" is a man, and "Port Mansfield" another place."""
+    (LGL and GKG count it), and so is MANSFIELD in capitals. "Tim Mansfield" is a man, and "Port
+    Mansfield" another place."""
     text = (
         "Flooding closed roads in Mansfield, Ohio on Monday. The Mansfield Public Library opened its doors to "
-        "stranded drivers. Mayor Tim Mansfield thanked volunteers. Boats left Port Mansfield at dawn."
+        "stranded drivers. Mayor Tim Mansfield thanked volunteers. Boats left Port Mansfield at dawn. "
+        "Parents said MANSFIELD had reopened its schools."
     )
     analyses = []
     for sentence in split_sentences(text):
@@ -199,8 +209,12 @@ def test_a_name_used_for_a_place_means_it_again_inside_an_organisation_but_not_i
             start = sentence.text.index("Tim Mansfield")
             entities = (EntitySpan("PER", "Tim Mansfield", start, start + len("Tim Mansfield")),)
         analyses.append(SentenceAnalysis(sentence=sentence, event_type=None, event_score=0.0, entities=entities))
-    mansfields = [p for p in document_places(analyses) if p.text == "Mansfield"]
-    assert [p.start for p in mansfields] == [text.index("Mansfield"), text.index("Mansfield Public")]
-    first, again = mansfields
-    assert first.admin1 == "Ohio" and again.geonames_id == first.geonames_id
+    mansfields = [p for p in document_places(analyses) if p.text.lower() == "mansfield"]
+    assert [(p.start, p.text) for p in mansfields] == [
+        (text.index("Mansfield"), "Mansfield"),
+        (text.index("Mansfield Public"), "Mansfield"),
+        (text.index("MANSFIELD"), "MANSFIELD"),  # the same name in capitals
+    ]
+    first, again, capitals = mansfields
+    assert first.admin1 == "Ohio" and again.geonames_id == capitals.geonames_id == first.geonames_id
     assert again.confidence <= 0.5 < first.confidence

@@ -261,6 +261,24 @@ def test_ap_state_abbreviations_with_a_space(gazetteer: Gazetteer) -> None:
     assert place is not None and (place.kind, place.admin1) == ("region", "WV")
 
 
+@pytest.mark.parametrize(
+    ("text", "town", "state"), [("Hanover, Pa.", "Hanover", "PA"), ("Lake City, Fla.", "Lake City", "FL")]
+)
+def test_an_ap_state_abbreviation_the_tokeniser_cut_short_is_still_the_state(
+    gazetteer: Gazetteer, text: str, town: str, state: str
+) -> None:
+    """The tagger marks "Pa" and "Fla" without their full stops: a town in China and one in Norway."""
+    sentence = f"Flooding closed roads in {text} on Monday."
+    abbreviation = text.split(", ")[1].rstrip(".")
+    entities = _tagged(sentence, town, abbreviation)
+    context = country_context([(sentence, entities)], gazetteer)
+    places = find_places(sentence, entities, gazetteer, context)
+    assert [(m.surface, m.location and m.location.country_code, m.location and m.location.admin1) for m in places] == [
+        (town, "US", state),
+        (abbreviation + ".", "US", state),
+    ]
+
+
 def test_a_bare_word_names_a_region_abroad_only_when_tagged_as_a_place(gazetteer: Gazetteer) -> None:
     """ "Munster" and "Leinster" are Irish provinces, and rugby clubs; untagged, they say nothing."""
     context = country_context([("Munster beat Leinster in the final.", ())], gazetteer)
