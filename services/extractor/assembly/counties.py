@@ -35,6 +35,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .tables import table_rows
+
 COUNTIES_FILE = Path(__file__).with_name("us_counties.tsv")
 # County-level divisions as GeoNames names them; independent cities ("Richmond city"), Puerto Rico's
 # municipios and the island territories are towns or regions already, or not counties at all.
@@ -113,13 +115,10 @@ def generate() -> str:
 @lru_cache(maxsize=1)
 def us_counties() -> tuple[County, ...]:
     """The committed county table (about 3,100 rows), read once per process."""
-    counties = []
-    for line in COUNTIES_FILE.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#") or line.startswith(_COLUMNS[0] + "\t"):
-            continue
-        fips, state, name, lat, lon, zips, people = line.split("\t")
-        counties.append(County(fips, state, name, float(lat), float(lon), int(zips), int(people)))
-    return tuple(counties)
+    return tuple(
+        County(fips, state, name, float(lat), float(lon), int(zips), int(people))
+        for fips, state, name, lat, lon, zips, people in table_rows(COUNTIES_FILE, _COLUMNS)
+    )
 
 
 def main() -> int:

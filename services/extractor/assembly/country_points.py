@@ -16,11 +16,11 @@ Factbook's coordinates are public domain.
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from functools import lru_cache
 from pathlib import Path
+
+from .tables import table_rows
 
 POINTS_FILE = Path(__file__).with_name("country_points.tsv")
 _COLUMNS = ("country", "lat", "lon")
@@ -36,22 +36,15 @@ def generate() -> str:
         latlng = info.get("latlng")
         if iso and latlng and len(latlng) == 2:
             points[str(iso).upper()] = (float(latlng[0]), float(latlng[1]))
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
-    writer.writerow(_COLUMNS)
-    for code in sorted(points):
-        lat, lon = points[code]
-        writer.writerow((code, f"{lat:g}", f"{lon:g}"))
-    return out.getvalue()
+    lines = ["\t".join(_COLUMNS)]
+    lines += [f"{code}\t{points[code][0]:g}\t{points[code][1]:g}" for code in sorted(points)]
+    return "\n".join(lines) + "\n"
 
 
 @lru_cache(maxsize=1)
 def country_points() -> dict[str, tuple[float, float]]:
     """ISO 3166 alpha-2 code -> (lat, lon), read from the committed table."""
-    with POINTS_FILE.open(encoding="utf-8", newline="") as handle:
-        return {
-            row["country"]: (float(row["lat"]), float(row["lon"])) for row in csv.DictReader(handle, delimiter="\t")
-        }
+    return {code: (float(lat), float(lon)) for code, lat, lon in table_rows(POINTS_FILE, _COLUMNS)}
 
 
 if __name__ == "__main__":

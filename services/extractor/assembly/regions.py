@@ -38,6 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ...common.geo import trimmed_middle
+from .tables import table_rows
 
 REGIONS_FILE = Path(__file__).with_name("admin1_regions.tsv")
 _COLUMNS = ("country", "admin1", "name", "lat", "lon", "towns", "population")
@@ -123,13 +124,10 @@ def generate() -> str:
 @lru_cache(maxsize=1)
 def admin1_regions() -> tuple[Region, ...]:
     """The committed region table (about 3,000 rows), read once per process."""
-    regions = []
-    for line in REGIONS_FILE.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#") or line.startswith(_COLUMNS[0] + "\t"):
-            continue
-        country, code, name, lat, lon, towns, population = line.split("\t")
-        regions.append(Region(country, code, name, float(lat), float(lon), int(towns), int(population)))
-    return tuple(regions)
+    return tuple(
+        Region(country, code, name, float(lat), float(lon), int(towns), int(population))
+        for country, code, name, lat, lon, towns, population in table_rows(REGIONS_FILE, _COLUMNS)
+    )
 
 
 def main() -> int:
