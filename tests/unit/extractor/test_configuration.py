@@ -92,3 +92,11 @@ def test_loading_an_encoder_leaves_the_environment_alone(monkeypatch: pytest.Mon
     before = dict(os.environ)
     Encoder("default")
     assert dict(os.environ) == before
+
+
+def test_the_gazetteer_size_can_be_set_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSWIRE_EXTRACTOR__GAZETTEER_MIN_POPULATION", "500")
+    assert ExtractorSettings().extractor.gazetteer_min_population == 500
+    monkeypatch.setenv("NEWSWIRE_EXTRACTOR__GAZETTEER_MIN_POPULATION", "750")
+    with pytest.raises(ValueError, match="500, 1000, 5000 or 15000"):
+        ExtractorSettings()

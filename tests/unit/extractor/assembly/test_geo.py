@@ -340,3 +340,50 @@ def test_a_span_the_tagger_drew_too_wide_is_the_place_inside_it(
     location = found[0].location
     assert location is not None and location.country_code == "US"
     assert state is None or location.admin1 == state
+
+
+def test_a_country_named_votes_mostly_for_itself_not_for_its_namesake_towns(gazetteer: Gazetteer) -> None:
+    """Lebanon, Pennsylvania, Tennessee and Ohio are towns. "Lebanon" in a story about Cambridge must not
+    make Cambridge, Massachusetts likelier; beside Lancaster and York it keeps a small vote for Pennsylvania
+    (`test_the_other_place_names_vote_for_where_the_article_is`)."""
+    text = "He was born in Lebanon."
+    votes = country_context([(text, _tagged(text, "Lebanon"))], gazetteer).for_mention("Cambridge")
+    assert votes.weights["LB"] >= 9 * votes.weights.get("US", 0.0) > 0.0
+    assert sum(share for key, share in votes.regions.items() if key.startswith("US.")) < 0.5
+
+
+@pytest.mark.parametrize(
+    ("regions", "country", "admin1"), [({"US.KY": 3.0}, "MA", None), ({"US.IN": 3.0, "US.KY": 1.0}, "US", "IN")]
+)
+def test_a_country_s_name_is_the_country_unless_the_article_places_its_namesake_town(
+    regions: dict[str, float], country: str, admin1: str | None
+) -> None:
+    """Morocco, Indiana has 1,100 people: a US story that says nothing of Indiana means the country."""
+    gazetteer = default_gazetteer(1000)
+    context = CountryContext({"US": 6.0, "MA": 1.0}, regions=regions)
+    place = choose_place(gazetteer.lookup("Morocco"), context, "Morocco")
+    assert place is not None and (place.country_code, place.admin1) == (country, admin1)
+
+
+def test_a_bare_washington_does_not_vote_for_the_state(gazetteer: Gazetteer) -> None:
+    """ "Washington" alone is mostly the capital: it must not put the article in Washington state, where
+    the capital's name would then resolve to the state."""
+    text = "Relations between Cairo and Washington cooled after the talks."
+    context = country_context([(text, _tagged(text, "Cairo", "Washington"))], gazetteer)
+    assert "US.WA" not in context.regions
+    place = choose_place(gazetteer.lookup("Washington"), context, "Washington")
+    assert place is not None and (place.kind, place.admin1) == ("city", "DC")
+    after_a_town = "Wildfires spread east of Seattle, Washington."
+    assert "US.WA" in country_context([(after_a_town, ())], gazetteer).regions
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "admin1"),
+    [("Ohioans", "US", "OH"), ("Texan", "US", "TX"), ("Iowans", "US", "IA"), ("Floridian", "US", "FL"),
+     ("Tennesseans", "US", "TN"), ("Ontarians", "CA", "08")],
+)  # fmt: skip
+def test_a_region_s_demonym_given_as_a_place_name_is_the_region(
+    gazetteer: Gazetteer, name: str, country: str, admin1: str
+) -> None:
+    place = resolve_toponym(name, gazetteer, CountryContext({"US": 1.0}))
+    assert place is not None and (place.kind, place.country_code, place.admin1) == ("region", country, admin1)
