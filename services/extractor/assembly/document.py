@@ -81,6 +81,10 @@ def document_places(
                 (start, end, location, _DEMONYM_CONFIDENCE)
                 for start, end, location in _places_in_names(analysis.entities, gazetteer, context)
             ]
+            + [
+                (start, end, location, _IMPLIED_CONFIDENCE)
+                for start, end, location in _homes(sentence_text, analysis.entities, gazetteer, context)
+            ]
         )
         for start, end, location, confidence in implied:
             if any(base + start < p.end and p.start < base + end for p in sentence_places):
@@ -203,7 +207,7 @@ _PUBLIC_BODIES = (
 )
 _NAME_BEFORE_NOUN = re.compile(
     r"\b(?P<name>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2}?)\s+(?:(?:City|County|Town)\s+)?(?:(?:[a-z]+-)?[a-z]+\s+)?"
-    r"(?:" + _STATE_NOUNS + "|" + _LOCAL_NOUNS + "|(?i:" + _LOCAL_NOUNS + ")|" + _PUBLIC_BODIES + r")(?!\w)"
+    r"(?:(?i:" + _STATE_NOUNS + "|" + _LOCAL_NOUNS + r"|census)|" + _PUBLIC_BODIES + r")(?!\w)"
 )
 
 
@@ -269,6 +273,42 @@ def _places_in_names(
                 if place is not None:
                     found.append((entity.start + start, entity.start + start + len(name), to_location(place, name)))
                     break
+    return found
+
+
+# "the Houston-based contractor", "London-based auditors": never an event's place (`geo._BASED_AFTER`), but
+# a place the article names. "Sen. Tom Bakk, DFL-Cook", "Rep. Torrey Westrom (R-Elbow Lake)", "D-N.Y.": a
+# legislator's party and home, which is in the state the article is about.
+_BASED_HOME = re.compile(r"(?<![\w'’.-])(?P<name>[A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*){0,2})-based\b")
+_PARTY_HOME = re.compile(
+    r"(?:,\s*|\(\s*)(?:R|D|I|DFL|Ind)-(?P<name>[A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*){0,2}?)(?=\s*[),;.]|\s*$|\s*\b[a-z])"
+)
+
+
+def _homes(
+    text: str, entities: Sequence[EntitySpan], gazetteer: Gazetteer, context: CountryContext
+) -> list[tuple[int, int, Location]]:
+    """(start, end, place) of each place named as a company's base or a legislator's home."""
+    people = [(e.start, e.end) for e in entities if e.label == "PER"]
+    found = []
+    for pattern in (_BASED_HOME, _PARTY_HOME):
+        for match in pattern.finditer(text):
+            name, start = match.group("name"), match.start("name")
+            candidates = gazetteer.lookup(name)
+            if not candidates and name.endswith("."):  # "Houston." but "N.Y." stays
+                name = name[:-1]
+                candidates = gazetteer.lookup(name)
+            if name in NOT_PLACES or any(start < b and a < start + len(name) for a, b in people):
+                continue
+            countries = [place for place in candidates if place.kind == "country"]
+            if not countries:
+                # A town needs a reason to be this one: the article points to its country, or it is large.
+                candidates = [
+                    p for p in candidates if context.knows(p.country_code) or p.population >= _CITY_POPULATION
+                ]
+            place = countries[0] if countries else choose_place(candidates, context, name)
+            if place is not None:
+                found.append((start, start + len(name), to_location(place, name)))
     return found
 
 

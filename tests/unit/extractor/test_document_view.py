@@ -218,3 +218,25 @@ def test_a_name_used_for_a_place_means_it_again_inside_an_organisation_but_not_i
     first, again, capitals = mansfields
     assert first.admin1 == "Ohio" and again.geonames_id == capitals.geonames_id == first.geonames_id
     assert again.confidence <= 0.5 < first.confidence
+
+
+def test_a_company_s_base_and_a_legislator_s_home_are_places_of_the_document() -> None:
+    """Never an event's place ("a Houston-based contractor" works elsewhere), but the article names them.
+    A party letter before a town is a legislator's home, in the state the story is about."""
+    text = (
+        "Minnesota lawmakers met on Monday. Senate Tax Chairman Tom Bakk, DFL-Moorhead, said the Seattle-based "
+        "contractor would testify, as would Rep. Charles Rangel (D-N.Y.)."
+    )
+    places = {p.text: p for p in document_places(analyses_with_places(text, ["Minnesota"]))}
+    assert (places["Moorhead"].admin1_code, places["Moorhead"].precision) == ("MN", "city")
+    assert (places["Seattle"].admin1_code, places["Seattle"].precision) == ("WA", "city")
+    assert (places["N.Y."].admin1_code, places["N.Y."].precision) == ("NY", "admin1")
+    assert all(places[name].confidence < places["Minnesota"].confidence for name in ("Moorhead", "Seattle", "N.Y."))
+    assert "Tom Bakk" not in places and "DFL" not in places
+
+
+def test_a_capitalised_office_after_a_country_names_the_country() -> None:
+    """ "U.S. President Barack Obama" and "U.S. Census data" name the country as "US officials" does."""
+    text = "Syria wants direct contact with U.S. President Barack Obama, citing U.S. Census data."
+    places = document_places(analyses_with_places(text, ["Syria"]))
+    assert [(p.text, p.country_code) for p in places if p.text == "U.S."] == [("U.S.", "US"), ("U.S.", "US")]
