@@ -92,7 +92,37 @@ def document_places(
             place = _place(sentence_text[start:end], base + start, base + end, location, gazetteer, context)
             sentence_places.append(place.model_copy(update={"confidence": min(place.confidence, confidence)}))
         places.extend(sorted(sentence_places, key=lambda place: place.start))
-    return _named_again(places, analyses, normalised)
+    return _named_again(_one_sense(places, gazetteer, context), analyses, normalised)
+
+
+def _one_sense(places: list[PlaceMention], gazetteer: Gazetteer, context: CountryContext) -> list[PlaceMention]:
+    """A name the article resolved to two towns, or to a town and a country, means one of them throughout:
+    the one the whole article's context chooses between them. A headline's "Palestine" that nothing tagged
+    is the Texas town the story names again below; "Amherst" inside "Amherst College" is the Massachusetts
+    town the article is about, not the largest Amherst."""
+    senses: dict[str, set[int]] = {}
+    for place in places:
+        if place.geonames_id is not None and place.precision in ("city", "country"):
+            senses.setdefault(normalise_name(place.text), set()).add(place.geonames_id)
+    chosen: dict[str, PlaceMention] = {}
+    for name, ids in senses.items():
+        if len(ids) < 2:
+            continue
+        surface = next(place.text for place in places if normalise_name(place.text) == name)
+        candidates = [p for p in gazetteer.lookup(surface) if p.geonames_id in ids]
+        meant = choose_place(candidates, context, surface) if len(candidates) == len(ids) else None
+        if meant is not None:
+            chosen[name] = _place(surface, 0, len(surface), to_location(meant, surface), gazetteer, context)
+    if not chosen:
+        return places
+    unified = []
+    for place in places:
+        sense = chosen.get(normalise_name(place.text)) if place.precision in ("city", "country") else None
+        if sense is not None and sense.geonames_id != place.geonames_id:
+            update = sense.model_dump(exclude={"text", "start", "end", "confidence"})
+            place = place.model_copy(update={**update, "confidence": min(place.confidence, sense.confidence)})
+        unified.append(place)
+    return unified
 
 
 # One sense per discourse: a name the article uses for a place means that place wherever else it appears,
@@ -211,6 +241,9 @@ _NAME_BEFORE_NOUN = re.compile(
 )
 
 
+_LEADERS_NOUN = re.compile(r"\s+(?:[A-Z][a-z]+\.?\s+)?(?:administrations?|regime)\b")
+
+
 def _attributive_places(text: str, gazetteer: Gazetteer, context: CountryContext) -> list[tuple[int, int, Location]]:
     """(start, end, place) of each place named as the home of a state, a government or people."""
     found = []
@@ -223,8 +256,17 @@ def _attributive_places(text: str, gazetteer: Gazetteer, context: CountryContext
         candidates = gazetteer.lookup(name)
         countries = [place for place in candidates if place.kind == "country"]
         if not countries:
-            # A town needs a reason to be this one: the article points to its country, or it is large.
-            candidates = [p for p in candidates if context.knows(p.country_code) or p.population >= 100_000]
+            # A town needs a reason to be this one: the article points to its country, or it is large; and
+            # under its own name ("the Bush administration" is not Būsh, Egypt, which lists "Bush").
+            # A leader's "administration" or "regime" is a person's ("the Bush administration"), not a town's.
+            key = normalise_name(name)
+            led = bool(_LEADERS_NOUN.match(text, start + len(name)))
+            candidates = [
+                p
+                for p in candidates
+                if (context.knows(p.country_code) or p.population >= 100_000)
+                and (p.kind != "city" or (normalise_name(p.name) == key and not led))
+            ]
         regions = [place for place in candidates if place.kind == "region"] if match.group("state_body") else []
         place = countries[0] if countries else regions[0] if regions else choose_place(candidates, context, name)
         if place is not None:

@@ -444,17 +444,23 @@ class CountryContext:
     # close to the article's other places is likelier than a namesake far from all of them, across a
     # state line too ("Hanover" beside Vermont's towns is New Hampshire's).
     co_mention_points: Mapping[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
+    # What each country's name gave its country in `weights` ("palestine" -> {"PS": 3.0}): taken back when
+    # that name itself is resolved, so that a Texas story's "Palestine" is not the territories because it
+    # says "Palestine" three times.
+    named_countries: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     # The name being resolved, left out of the votes (`for_mention`).
     own_name: str | None = None
 
     def for_mention(self, surface: str | None) -> CountryContext:
         """This context with the other place names' votes added: regions weigh `CO_MENTION_REGION_WEIGHT`
         and countries `CO_MENTION_COUNTRY_WEIGHT` per name, the name being resolved left out."""
-        if not self.co_mentions:
-            return self
         own = normalise_name(surface) if surface else None
+        if not self.co_mentions and own not in self.named_countries:
+            return self
         weights = dict(self.weights)
         regions = dict(self.regions)
+        for code, weight in self.named_countries.get(own or "", {}).items():
+            weights[code] = max(0.0, weights.get(code, 0.0) - weight)
         for name, (region_shares, country_shares) in self.co_mentions.items():
             if name == own:
                 continue
@@ -469,6 +475,7 @@ class CountryContext:
             county_weight=self.county_weight,
             us_towns=self.us_towns,
             co_mention_points=self.co_mention_points,
+            named_countries=self.named_countries,
             own_name=own,
         )
 
@@ -533,6 +540,7 @@ def country_context(
     regions: dict[str, float] = {}
     co_mentions: dict[str, Votes] = {}
     co_mention_points: dict[str, tuple[tuple[float, float], ...]] = {}
+    named_countries: dict[str, dict[str, float]] = {}
     county_weight = 0.0
     county_spans: list[tuple[str, list[tuple[int, int]]]] = []
     for text, entities in sentences:
@@ -559,9 +567,12 @@ def country_context(
                 code = DEMONYMS.get(word) or DEMONYMS.get(word.split()[0])
                 if code:
                     weights[code] = weights.get(code, 0.0) + 0.5
-        for mention, attributive in _country_mentions(text, gazetteer, spans):
+        for mention, attributive, surface in _country_mentions(text, gazetteer, spans):
             # "the US embassy" says whose, like a demonym; "in Syria" says where.
-            weights[mention] = weights.get(mention, 0.0) + (0.5 if attributive else 1.0)
+            weight = 0.5 if attributive else 1.0
+            weights[mention] = weights.get(mention, 0.0) + weight
+            given = named_countries.setdefault(normalise_name(surface), {})
+            given[mention] = given.get(mention, 0.0) + weight
         for tagged in entities:
             if tagged.label != "LOC":
                 continue
@@ -597,6 +608,7 @@ def country_context(
         us_towns=towns,
         co_mentions=co_mentions,
         co_mention_points={name: points for name, points in co_mention_points.items() if points},
+        named_countries=named_countries,
     )
 
 
@@ -856,11 +868,11 @@ def _dominant_homonym(places: Sequence[Place]) -> Place | None:
 
 def _country_mentions(
     text: str, gazetteer: Gazetteer, counties: Sequence[tuple[int, int]] = ()
-) -> list[tuple[str, bool]]:
-    """(country code, used attributively) for each country named in the text; a name that is also a
-    region ("Georgia") says nothing about which country the article is about, nor does a county's name
-    ("Guernsey County" is in Ohio)."""
-    codes: list[tuple[str, bool]] = []
+) -> list[tuple[str, bool, str]]:
+    """(country code, used attributively, the name) for each country named in the text; a name that is
+    also a region ("Georgia") says nothing about which country the article is about, nor does a county's
+    name ("Guernsey County" is in Ohio)."""
+    codes: list[tuple[str, bool, str]] = []
     for match in _CAPITALISED_RUN.finditer(text):
         for start, end, surface in _ngrams(match.group(0), match.start()):
             if any(start < b and a < end for a, b in counties):
@@ -870,7 +882,7 @@ def _country_mentions(
             if country and any(p.kind == "region" and p.country_code != country[0].country_code for p in named):
                 break  # "Georgia"; but "England" is a region of the country it stands for
             if country:
-                codes.append((country[0].country_code, bool(_ATTRIBUTIVE_AFTER.match(text[end:]))))
+                codes.append((country[0].country_code, bool(_ATTRIBUTIVE_AFTER.match(text[end:])), surface))
                 break
     return codes
 
@@ -902,11 +914,13 @@ def choose_place(candidates: Sequence[Place], context: CountryContext, surface: 
         if any(
             place.kind == "country" and normalise_name(place.name) == normalise_name(surface) for place in candidates
         ):
-            # A country's name is the country, unless the article says where its namesake town lies
+            # A country's name is the country, unless the article says where its namesake town lies: in a
+            # region it names, near other places it names ("Palestine" beside Fairfield, Texas).
             candidates = [
                 place
                 for place in candidates
-                if place.kind != "city" or context.region_score(place.country_code, place.admin1) > 0
+                if place.kind != "city"
+                or (context.region_score(place.country_code, place.admin1) > 0 and context.nearness(place) > 0)
             ]
     if len(candidates) > 1 and context.us_towns and all(place.kind == "county" for place in candidates):
         support = [context.towns_in(place) for place in candidates]
@@ -1118,8 +1132,8 @@ def find_places(
             # has already counted, so the town resolves within it).
             for part in re.finditer(r"[^,]+", entity.text):
                 surface = re.sub(r"(?:'s|’s)$", "", part.group(0).strip())
-                if not surface or surface in DEMONYMS:
-                    continue
+                if not surface or surface in DEMONYMS or surface in NOT_PLACES:
+                    continue  # "White House" holds no town of White
                 start = entity.start + part.start() + (len(part.group(0)) - len(part.group(0).lstrip()))
                 if add(start, start + len(surface), surface, from_tagger=True, keep_unresolved=False):
                     continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from newswire.common.models import ModelInfo
@@ -240,3 +241,25 @@ def test_a_capitalised_office_after_a_country_names_the_country() -> None:
     text = "Syria wants direct contact with U.S. President Barack Obama, citing U.S. Census data."
     places = document_places(analyses_with_places(text, ["Syria"]))
     assert [(p.text, p.country_code) for p in places if p.text == "U.S."] == [("U.S.", "US"), ("U.S.", "US")]
+
+
+def test_a_name_the_article_resolved_two_ways_means_one_place_throughout() -> None:
+    """The headline's "Palestine", which no tagger marked, had been the Palestinian territories while the
+    story's own "Palestine", beside Freestone and Anderson counties, was the Texas town."""
+    text = (
+        "Palestine man charged in theft. A Palestine man was arrested Tuesday in Fairfield, Texas, the "
+        "Freestone County sheriff said. He was taken to the Anderson County Jail in Palestine, Texas."
+    )
+    analyses = analyses_with_places(text, ["Palestine", "Fairfield"])
+    analyses[0] = replace(analyses[0], entities=())
+    places = [p for p in document_places(analyses) if p.text == "Palestine"]
+    assert len(places) == 3
+    assert {(p.country_code, p.admin1_code) for p in places} == {("US", "TX")}
+
+
+def test_the_white_house_and_a_president_s_administration_are_no_towns() -> None:
+    """The tagger marks "White House" as a place: it holds no town of White (Georgia). "The Bush
+    administration" is a president's, not Būsh, Egypt's (136,000 people)."""
+    text = "The White House said the Bush administration had kept its promises to Egypt."
+    places = document_places(analyses_with_places(text, ["White House", "Egypt"]))
+    assert [(p.text, p.country_code) for p in places if p.lat is not None] == [("Egypt", "EG")]

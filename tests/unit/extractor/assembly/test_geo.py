@@ -358,9 +358,12 @@ def test_a_country_named_votes_mostly_for_itself_not_for_its_namesake_towns(gaze
 def test_a_country_s_name_is_the_country_unless_the_article_places_its_namesake_town(
     regions: dict[str, float], country: str, admin1: str | None
 ) -> None:
-    """Morocco, Indiana has 1,100 people: a US story that says nothing of Indiana means the country."""
+    """Morocco, Indiana has 1,100 people: a US story means it only where it names Indiana and a place
+    near it (Kentland, 20 km away); otherwise the country."""
     gazetteer = default_gazetteer(1000)
-    context = CountryContext({"US": 6.0, "MA": 1.0}, regions=regions)
+    context = CountryContext(
+        {"US": 6.0, "MA": 1.0}, regions=regions, co_mention_points={"kentland": ((40.77, -87.45),)}
+    )
     place = choose_place(gazetteer.lookup("Morocco"), context, "Morocco")
     assert place is not None and (place.country_code, place.admin1) == (country, admin1)
 
@@ -387,3 +390,13 @@ def test_a_region_s_demonym_given_as_a_place_name_is_the_region(
 ) -> None:
     place = resolve_toponym(name, gazetteer, CountryContext({"US": 1.0}))
     assert place is not None and (place.kind, place.country_code, place.admin1) == ("region", country, admin1)
+
+
+def test_a_country_s_name_said_again_is_no_evidence_for_itself(gazetteer: Gazetteer) -> None:
+    """ "Palestine" three times in a Texas story must not make the territories likelier for "Palestine"
+    itself; for the other names it still counts."""
+    text = "Palestine police said Palestine schools reopened. Palestine is in Anderson County, Texas."
+    context = country_context([(text, _tagged(text, "Palestine"))], gazetteer)
+    assert context.weights["PS"] == 3.0
+    assert context.for_mention("Palestine").weights.get("PS", 0.0) == 0.0
+    assert context.for_mention("Fairfield").weights["PS"] >= 3.0
