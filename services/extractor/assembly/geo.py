@@ -555,6 +555,17 @@ def country_context(
             county_weight += 1.0
             for state in states:
                 regions[f"US.{state}"] = regions.get(f"US.{state}", 0.0) + 1.0 / len(states)
+            # Its towns lie near it: "Athens" beside Henderson County is Texas's Athens, the county seat.
+            co_mention_points.setdefault(
+                normalise_name(county.surface),
+                tuple(
+                    (place.lat, place.lon)
+                    for place in county.candidates
+                    if place.lat is not None
+                    and place.lon is not None
+                    and (not county.state or place.admin1 == county.state)
+                ),
+            )
         for region, town_first in _region_mentions(text, gazetteer):
             # A region named outright says the country too; after a town ("Athens, Ga.") it is where that town is.
             key = f"{region.country_code}.{region.admin1}"

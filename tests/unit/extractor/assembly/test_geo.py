@@ -400,3 +400,12 @@ def test_a_country_s_name_said_again_is_no_evidence_for_itself(gazetteer: Gazett
     assert context.weights["PS"] == 3.0
     assert context.for_mention("Palestine").weights.get("PS", 0.0) == 0.0
     assert context.for_mention("Fairfield").weights["PS"] >= 3.0
+
+
+def test_a_county_the_article_names_is_near_its_towns(gazetteer: Gazetteer) -> None:
+    """Five states have a Henderson County; only Texas's holds an Athens (its seat). The county's name,
+    which no tagger marked, still votes by nearness."""
+    text = "The Athens Police Department arrested a man Monday. He was arraigned at the Henderson County Jail."
+    context = country_context([(text, _tagged(text, "Athens"))], gazetteer)
+    place = choose_place(gazetteer.lookup("Athens"), context, "Athens")
+    assert place is not None and (place.country_code, place.admin1) == ("US", "TX")
