@@ -49,10 +49,14 @@ def document_places(
         ((t, a.entities) for t, a in zip(normalised, analyses, strict=True)), gazetteer, country_hint
     )
     places: list[PlaceMention] = []
+    dated = False
     for index, (analysis, sentence_text) in enumerate(zip(analyses, normalised, strict=True)):
         base = analysis.sentence.start
-        dateline = find_dateline(sentence_text, gazetteer, context) if index == 0 else None
+        # The dateline opens one of the first three sentences, as events read it: a headline or a byline
+        # may come before "BANTAM —".
+        dateline = find_dateline(sentence_text, gazetteer, context) if index < 3 and not dated else None
         if dateline is not None:
+            dated = True
             # "CAIRO (Reuters) -": the place is the dateline's first word(s), as written.
             surface_end = len(sentence_text) - len(sentence_text.lstrip()) + len(dateline.location.name)
             surface_start = surface_end - len(dateline.location.name)

@@ -263,3 +263,10 @@ def test_the_white_house_and_a_president_s_administration_are_no_towns() -> None
     text = "The White House said the Bush administration had kept its promises to Egypt."
     places = document_places(analyses_with_places(text, ["White House", "Egypt"]))
     assert [(p.text, p.country_code) for p in places if p.lat is not None] == [("Egypt", "EG")]
+
+
+def test_a_dateline_after_the_headline_is_a_place_of_the_document() -> None:
+    """Events read a dateline in any of the first three sentences; the document view now does too."""
+    text = "Mason charged with theft. TORRINGTON — A Danbury man was arraigned Monday in Connecticut."
+    places = {p.text: p for p in document_places(analyses_with_places(text, ["Danbury", "Connecticut"]))}
+    assert (places["TORRINGTON"].name, places["TORRINGTON"].admin1_code) == ("Torrington", "CT")
