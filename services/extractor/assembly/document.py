@@ -260,9 +260,9 @@ def _attributive_places(text: str, gazetteer: Gazetteer, context: CountryContext
         candidates = gazetteer.lookup(name)
         countries = [place for place in candidates if place.kind == "country"]
         if not countries:
-            # A town needs a reason to be this one: the article points to its country, or it is large; and
-            # under its own name ("the Bush administration" is not Būsh, Egypt, which lists "Bush").
-            # A leader's "administration" or "regime" is a person's ("the Bush administration"), not a town's.
+            # A town needs a reason to be this one: the article points to its country, or it is large. It
+            # goes by its own name, and a leader's "administration" or "regime" is a person's, never a town's
+            # ("the Bush administration" is not Būsh, Egypt).
             key = normalise_name(name)
             led = bool(_LEADERS_NOUN.match(text, start + len(name)))
             candidates = [
@@ -344,8 +344,8 @@ def _homes(
             if not candidates and name.endswith("."):  # "Houston." but "N.Y." stays
                 name = name[:-1]
                 candidates = gazetteer.lookup(name)
-            if name in NOT_PLACES or any(start < b and a < start + len(name) for a, b in people):
-                continue
+            if name in NOT_PLACES or name == "Day" or any(start < b and a < start + len(name) for a, b in people):
+                continue  # "June 6, D-Day, ..." is no legislator
             countries = [place for place in candidates if place.kind == "country"]
             if not countries:
                 # A town needs a reason to be this one: the article points to its country, or it is large.

@@ -630,7 +630,8 @@ CO_MENTION_REGION_WEIGHT = 4.0
 CO_MENTION_COUNTRY_WEIGHT = 2.0
 # The share of a country's or a region's name's vote that goes to that area, the rest to its namesake towns:
 # on LGL with gold mentions 0.8156 at 0.9, 0.8158 with all of it (which loses Lebanon, Pennsylvania beside
-# Lancaster and York), about 0.811 when every homonym had an equal share.
+# Lancaster and York), 0.806 before this and the two rules that came with it, when every homonym had an
+# equal share.
 NAMED_AREA_SHARE = 0.9
 
 
