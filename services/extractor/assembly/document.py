@@ -20,6 +20,7 @@ from .geo import (
     NOT_PLACES,
     CountryContext,
     Gazetteer,
+    Place,
     choose_place,
     country_context,
     default_gazetteer,
@@ -245,6 +246,12 @@ _NAME_BEFORE_NOUN = re.compile(
 )
 
 
+def _has_a_reason(place: Place, context: CountryContext) -> bool:
+    """A town named in passing needs a reason to be this one: the article points to its country, or it is a
+    city."""
+    return context.knows(place.country_code) or place.population >= _CITY_POPULATION
+
+
 _LEADERS_NOUN = re.compile(r"\s+(?:[A-Z][a-z]+\.?\s+)?(?:administrations?|regime)\b")
 
 
@@ -260,16 +267,15 @@ def _attributive_places(text: str, gazetteer: Gazetteer, context: CountryContext
         candidates = gazetteer.lookup(name)
         countries = [place for place in candidates if place.kind == "country"]
         if not countries:
-            # A town needs a reason to be this one: the article points to its country, or it is large. It
-            # goes by its own name, and a leader's "administration" or "regime" is a person's, never a town's
-            # ("the Bush administration" is not Būsh, Egypt).
+            # A town needs a reason to be this one (`_has_a_reason`) and goes by its own name; a leader's
+            # "administration" or "regime" is a person's, never a town's ("the Bush administration" is not
+            # Būsh, Egypt).
             key = normalise_name(name)
             led = bool(_LEADERS_NOUN.match(text, start + len(name)))
             candidates = [
                 p
                 for p in candidates
-                if (context.knows(p.country_code) or p.population >= 100_000)
-                and (p.kind != "city" or (normalise_name(p.name) == key and not led))
+                if _has_a_reason(p, context) and (p.kind != "city" or (normalise_name(p.name) == key and not led))
             ]
         regions = [place for place in candidates if place.kind == "region"] if match.group("state_body") else []
         place = countries[0] if countries else regions[0] if regions else choose_place(candidates, context, name)
@@ -348,10 +354,7 @@ def _homes(
                 continue  # "June 6, D-Day, ..." is no legislator
             countries = [place for place in candidates if place.kind == "country"]
             if not countries:
-                # A town needs a reason to be this one: the article points to its country, or it is large.
-                candidates = [
-                    p for p in candidates if context.knows(p.country_code) or p.population >= _CITY_POPULATION
-                ]
+                candidates = [p for p in candidates if _has_a_reason(p, context)]
             place = countries[0] if countries else choose_place(candidates, context, name)
             if place is not None:
                 found.append((start, start + len(name), to_location(place, name)))
