@@ -144,7 +144,7 @@ class ServiceRuntime:
             consumer = TransactionalStageConsumer if self.transactions else ReadCommittedConsumer
             self.app.transport.Consumer = consumer  # type: ignore[misc]
         self.dlq_topic = self.topic(settings.topics.dlq(service))
-        self.readiness.add("broker", self._check_broker)
+        self.readiness.add("broker", self._check_broker, cached=True)
         self._expected_topics: list[str] = [settings.topics.dlq(service)]
         self._register_pages()
         self.app.timer(interval=5.0)(self._update_lag)
