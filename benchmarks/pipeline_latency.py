@@ -56,7 +56,7 @@ def _by_article(records: list[tuple[int, bytes]]) -> dict[str, int]:
     return first
 
 
-def _wait_ready(port: int, timeout_s: float) -> None:
+def wait_ready(port: int, timeout_s: float, poll_s: float = 0.5) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
@@ -65,7 +65,7 @@ def _wait_ready(port: int, timeout_s: float) -> None:
                     return
         except OSError:
             pass
-        time.sleep(0.5)
+        time.sleep(poll_s)
     raise TimeoutError(f"service on port {port} not ready after {timeout_s:.0f} s")
 
 
@@ -114,7 +114,7 @@ def main() -> int:
             for service in ("cleaner", "extractor", "fetcher"):
                 if service == "fetcher":  # measure the steady state: the feed is polled once the rest is ready
                     for other in ("cleaner", "extractor"):
-                        _wait_ready(ports[other], args.timeout)
+                        wait_ready(ports[other], args.timeout)
                     print(f"cleaner and extractor ready after {time.monotonic() - started:.1f} s (cold start)")
                 log = (workdir / f"{service}.log").open("wb")
                 children.append(

@@ -97,6 +97,9 @@ base_size=$(podman image inspect --format '{{.Size}}' "$BASE")
 printf 'image-check: image %s is %.0f MB (the stand-in base is %.0f MB of it)\n' \
   "$IMAGE" "$((size / 1000000))" "$((base_size / 1000000))"
 podman run --rm --no-healthcheck --entrypoint python "$IMAGE" -c "import importlib.util as u; assert u.find_spec('torch') is None, 'torch in image'"
+# The gazetteer built at image build time is the one the service user's extractor will look for, and readable.
+podman run --rm --no-healthcheck --entrypoint python "$IMAGE" -c "from newswire.extractor.gazetteer_cache import cache_path as c; from newswire.extractor.settings import ExtractorSettings as S; o = S().extractor; c(o.gazetteer_cache_dir, o.gazetteer_min_population).open('rb').read(1)" \
+  || { echo "image-check: FAILED: no readable prebuilt gazetteer in the image" >&2; exit 1; }
 
 # --- run it against a local broker ---------------------------------------------------------------
 RUN=$WORK/run

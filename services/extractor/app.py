@@ -18,9 +18,9 @@ DEFAULT_PORT = default_port("extractor")
 def load_extractor(options: ExtractorOptions) -> EventExtractor:
     """Everything slow happens here, once, before the service reports ready: model and gazetteer."""
     from .analyzer import SentenceAnalyzer
-    from .assembly.geo import default_gazetteer
+    from .gazetteer_cache import load_gazetteer
 
-    gazetteer = default_gazetteer(options.gazetteer_min_population)
+    gazetteer = load_gazetteer(options.gazetteer_min_population, options.gazetteer_cache_dir)
 
     analyzer = SentenceAnalyzer(
         encoder=options.encoder,

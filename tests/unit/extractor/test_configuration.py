@@ -55,6 +55,7 @@ def test_thread_settings_from_the_environment_reach_the_encoder(monkeypatch: pyt
 
     monkeypatch.setattr(analyzer, "load_encoder", record)
     monkeypatch.setattr(geo, "default_gazetteer", lambda *args, **kwargs: None)
+    monkeypatch.setenv("NEWSWIRE_EXTRACTOR__GAZETTEER_CACHE_DIR", "")
     monkeypatch.setenv("NEWSWIRE_EXTRACTOR__TORCH_THREADS", "3")
     monkeypatch.setenv("NEWSWIRE_EXTRACTOR__ONNX_THREADS", "2")
     with pytest.raises(_EncoderRequested):
