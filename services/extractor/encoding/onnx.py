@@ -22,6 +22,7 @@ from ..arrays import FloatArray, IntArray
 from .base import (
     DEFAULT_ENCODER_NAME,
     EncodedBatch,
+    FileTokenizer,
     default_intra_op_threads,
     empty_batch,
     encoder_display_name,
@@ -44,7 +45,6 @@ class OnnxEncoder:
         self, path: Path, device: str = "cpu", threads: int | None = None, max_length: int | None = None
     ) -> None:
         import onnxruntime as ort
-        from transformers import AutoTokenizer
 
         self.graph = resolve_onnx_file(Path(path))
         directory = self.graph.parent
@@ -57,9 +57,15 @@ class OnnxEncoder:
         self.fingerprint = str(meta.get("encoder_fingerprint") or file_sha256(self.graph)[:10])
         self.device = device
         self.max_length = int(max_length or meta.get("max_length") or 128)
-        self.tokenizer = AutoTokenizer.from_pretrained(str(directory), use_fast=True, local_files_only=True)
-        if not getattr(self.tokenizer, "is_fast", False):
-            raise ValueError(f"ONNX export in {directory} has no fast tokenizer; offsets are required")
+        self.tokenizer: Any
+        if (directory / "tokenizer.json").is_file():
+            self.tokenizer = FileTokenizer(directory / "tokenizer.json")
+        else:
+            from transformers import AutoTokenizer
+
+            self.tokenizer = AutoTokenizer.from_pretrained(str(directory), use_fast=True, local_files_only=True)
+            if not getattr(self.tokenizer, "is_fast", False):
+                raise ValueError(f"ONNX export in {directory} has no fast tokenizer; offsets are required")
         options = ort.SessionOptions()
         self.threads = threads if threads is not None else default_intra_op_threads()
         options.intra_op_num_threads = self.threads
