@@ -11,7 +11,7 @@ from datetime import datetime
 
 from ..common.models import EnrichedArticle, Entity, Event, ModelInfo
 from .analyzer import SentenceAnalyzer, lead_passage
-from .assembly import assemble_events, document_dates, document_places
+from .assembly import assemble_events, document_dates, document_places, place_senses
 from .assembly.geo import Gazetteer
 from .sentences import split_sentences
 from .types import SentenceAnalysis
@@ -62,6 +62,7 @@ class EventExtractor:
         return results
 
     def _assemble(self, article: ArticleInput, analyses: Sequence[SentenceAnalysis]) -> ArticleResult:
+        places = document_places(analyses, gazetteer=self.gazetteer)
         events = assemble_events(
             analyses,
             article_id=article.article_id,
@@ -71,6 +72,7 @@ class EventExtractor:
             source_url=article.url,
             min_score=self.analyzer.event_threshold,
             gazetteer=self.gazetteer,
+            place_senses=place_senses(places),
         )
         if article.duplicate_of:
             events = [event.model_copy(update={"duplicate_of": article.duplicate_of}) for event in events]
@@ -85,7 +87,7 @@ class EventExtractor:
             event_ids=[event.event_id for event in events],
             duplicate_of=article.duplicate_of,
             model=self.model_info,
-            places=document_places(analyses, gazetteer=self.gazetteer),
+            places=places,
             dates=document_dates(article.text, article.published_at.date() if article.published_at else None),
         )
         return ArticleResult(article=article, events=events, enriched=enriched)

@@ -30,7 +30,7 @@ from .geo import (
     to_location,
 )
 
-__all__ = ["document_dates", "document_places"]
+__all__ = ["document_dates", "document_places", "place_senses"]
 
 
 def document_dates(text: str, published: date | None) -> list[DateMention]:
@@ -98,6 +98,16 @@ def document_places(
             sentence_places.append(place.model_copy(update={"confidence": min(place.confidence, confidence)}))
         places.extend(sorted(sentence_places, key=lambda place: place.start))
     return _named_again(_one_sense(places, gazetteer, context), analyses, normalised)
+
+
+def place_senses(places: Sequence[PlaceMention]) -> dict[str, int]:
+    """The GeoNames id each town or country name means in the article, for its events to mean the same
+    (`assemble_events(place_senses=...)`); a name still resolved two ways is left to each sentence."""
+    ids: dict[str, set[int]] = {}
+    for place in places:
+        if place.geonames_id is not None and place.precision in ("city", "country"):
+            ids.setdefault(normalise_name(place.text), set()).add(place.geonames_id)
+    return {name: next(iter(found)) for name, found in ids.items() if len(found) == 1}
 
 
 def _one_sense(places: list[PlaceMention], gazetteer: Gazetteer, context: CountryContext) -> list[PlaceMention]:

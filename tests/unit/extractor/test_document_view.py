@@ -270,3 +270,53 @@ def test_a_dateline_after_the_headline_is_a_place_of_the_document() -> None:
     text = "Mason charged with theft. TORRINGTON — A Danbury man was arraigned Monday in Connecticut."
     places = {p.text: p for p in document_places(analyses_with_places(text, ["Danbury", "Connecticut"]))}
     assert (places["TORRINGTON"].name, places["TORRINGTON"].admin1_code) == ("Torrington", "CT")
+
+
+def test_an_event_s_place_is_the_place_its_article_means_by_the_name() -> None:
+    """Resolved by its sentence alone, "Palestine" is the Palestinian territories; where the document view
+    settled the article's "Palestine" as the Texas town (4717232), the event is pinned there too."""
+    from newswire.extractor.assembly import assemble_events
+
+    text = "Police shot dead a man in Palestine on Friday."
+    analyses = analyses_with_places(text, ["Palestine"])
+    analyses[0] = replace(analyses[0], event_type="ASSAULT", event_score=0.9)
+
+    def event_places(senses: dict[str, int] | None) -> list[tuple[str | None, str | None, int | None]]:
+        events = assemble_events(
+            analyses,
+            article_id="ab" * 32,
+            text=text,
+            published_at=datetime(2010, 3, 2, tzinfo=UTC),
+            model=ModelInfo(name="m", version="1", encoder="e"),
+            place_senses=senses,
+        )
+        return [(e.location.name, e.location.admin1, e.location.geonames_id) for e in events if e.location]
+
+    assert event_places(None) == [("Palestine", None, 6254930)]
+    assert event_places({"palestine": 4717232}) == [("Palestine", "TX", 4717232)]
+    assert event_places({"gaza": 281133}) == [("Palestine", None, 6254930)]  # another name: no change
+
+
+def test_the_senses_are_one_place_per_name_and_leave_out_names_still_read_two_ways() -> None:
+    from newswire.common.models import PlaceMention
+    from newswire.extractor.assembly import place_senses
+
+    def mention(text: str, geonames_id: int | None, precision: str = "city") -> PlaceMention:
+        return PlaceMention(
+            text=text,
+            start=0,
+            end=len(text),
+            geonames_id=geonames_id,
+            precision=precision,
+            confidence=0.9,
+        )
+
+    places = [
+        mention("Palestine", 4717232),
+        mention("PALESTINE", 4717232),
+        mention("Paris", 2988507),
+        mention("Paris", 4717560),
+        mention("Texas", 4736286, "admin1"),
+        mention("Nowhere", None, "unresolved"),
+    ]
+    assert place_senses(places) == {"palestine": 4717232}
