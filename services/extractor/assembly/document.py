@@ -307,7 +307,7 @@ def _places_in_names(
 ) -> list[tuple[int, int, Location]]:
     """(start, end, place) of the place each organisation's name begins or ends with, if any."""
     found = []
-    for entity in entities:
+    for entity in _coordinated_parts(entities):
         if entity.label != "ORG":
             continue
         words = [(word.start(), word.end()) for word in re.finditer(r"\S+", entity.text)]
@@ -336,6 +336,24 @@ def _places_in_names(
                     found.append((entity.start + start, entity.start + start + len(name), to_location(place, name)))
                     break
     return found
+
+
+_AND = re.compile(r",?\s+and\s+(?:the\s+)?")
+
+
+def _coordinated_parts(entities: Sequence[EntitySpan]) -> list[EntitySpan]:
+    """Each name of a span the tagger drew over two ("the Department of Justice and the Georgia Bureau of
+    Investigation"), as its own span."""
+    parts = []
+    for entity in entities:
+        start = 0
+        for match in [*_AND.finditer(entity.text), None]:
+            end = match.start() if match else len(entity.text)
+            if end > start:
+                text = entity.text[start:end]
+                parts.append(EntitySpan(entity.label, text, entity.start + start, entity.start + end))
+            start = match.end() if match else start
+    return parts
 
 
 # "the Houston-based contractor", "London-based auditors": never an event's place (`geo._BASED_AFTER`), but

@@ -97,6 +97,20 @@ DEMONYMS = {
     "Turkish": "TR", "Ugandan": "UG", "Ukrainian": "UA", "Uzbek": "UZ", "Venezuelan": "VE",
     "Vietnamese": "VN", "Yemeni": "YE", "Zimbabwean": "ZW", "Israelis": "IL", "Palestinians": "PS",
     "Syrians": "SY", "Russians": "RU", "Americans": "US", "Iraqis": "IQ", "Libyans": "LY", "Egyptians": "EG",
+    # The rest of the world's states, where the word means nothing else: not "Guinean" (three Guineas),
+    # "Dominican" (two states and an order), "Welsh" (a surname), "Turkmen" (Iraq's Turkmen), "Nepali".
+    "Latvian": "LV", "Slovak": "SK", "Slovenian": "SI", "Icelandic": "IS", "Moldovan": "MD",
+    "Montenegrin": "ME", "Kosovar": "XK", "Luxembourgish": "LU", "Maltese": "MT", "Azeri": "AZ",
+    "Kazakhstani": "KZ", "Kyrgyz": "KG", "Mongolian": "MN", "Laotian": "LA", "Singaporean": "SG",
+    "Bhutanese": "BT", "Maldivian": "MV", "Bruneian": "BN", "East Timorese": "TL", "Saudi Arabian": "SA",
+    "Jamaican": "JM", "Trinidadian": "TT", "Barbadian": "BB", "Bahamian": "BS", "Guatemalan": "GT",
+    "Honduran": "HN", "Salvadoran": "SV", "Nicaraguan": "NI", "Costa Rican": "CR", "Panamanian": "PA",
+    "Paraguayan": "PY", "Uruguayan": "UY", "Guyanese": "GY", "Surinamese": "SR", "Belizean": "BZ",
+    "Angolan": "AO", "Mozambican": "MZ", "Zambian": "ZM", "Malawian": "MW", "Tanzanian": "TZ",
+    "Namibian": "NA", "Liberian": "LR", "Sierra Leonean": "SL", "Ivorian": "CI", "Beninese": "BJ",
+    "Togolese": "TG", "Gabonese": "GA", "Mauritanian": "MR", "Gambian": "GM", "South Sudanese": "SS",
+    "Djiboutian": "DJ", "Malagasy": "MG", "Mauritian": "MU", "Burkinabe": "BF", "Cape Verdean": "CV",
+    "Fijian": "FJ", "Tongan": "TO", "New Zealander": "NZ", "Papua New Guinean": "PG",
 }  # fmt: skip
 
 _CAPITALISED_RUN = re.compile(
@@ -1154,9 +1168,14 @@ def find_places(
                     continue
                 # A span the tagger drew too wide ("Hanover." with the full stop, "Gainesville-area",
                 # "Western Massachusetts", "Dallas Cowboys"): the longest part of it that is a place.
+                # Of parts as long, one the article names on its own comes first ("Rodeo Gainesville").
+                parts = sorted(
+                    _name_parts(surface),
+                    key=lambda part: (-len(part[1].split()), normalise_name(part[1]) not in context.co_mentions),
+                )
                 if not any(
                     add(start + offset, start + offset + len(name), name, from_tagger=True, keep_unresolved=False)
-                    for offset, name in _name_parts(surface)
+                    for offset, name in parts
                 ):
                     add(start, start + len(surface), surface, from_tagger=True)
     for match in _CAPITALISED_RUN.finditer(text):
@@ -1208,6 +1227,7 @@ _GENERIC_PLACE_WORDS = frozenset(
         "Court", "Square", "Station", "Airport", "Bridge", "Beach", "Island", "Valley", "Mountain", "Hill", "Hills",
         "Heights", "Harbor", "Harbour", "Bay", "Point", "Creek", "Falls", "Springs", "Junction", "Village",
         "Township", "Twp", "Area", "Downtown", "Uptown", "District", "Campus", "Field", "Stadium",
+        "Metro", "Greater",  # "Metro Nashville" is Nashville, not Metro, Indonesia
     }
 )  # fmt: skip
 

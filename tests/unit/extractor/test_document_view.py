@@ -320,3 +320,32 @@ def test_the_senses_are_one_place_per_name_and_leave_out_names_still_read_two_wa
         mention("Nowhere", None, "unresolved"),
     ]
     assert place_senses(places) == {"palestine": 4717232}
+
+
+def test_every_state_s_demonym_names_it_and_the_longer_one_wins() -> None:
+    """LGL counts "missing Latvian climbers" as Latvia; "Latvian" was not in the list, and "South Sudanese"
+    must be South Sudan, not Sudan."""
+    text = "Border guards search for missing Latvian climbers. South Sudanese refugees met Jamaican doctors."
+    places = [(p.text, p.country_code) for p in document_places(analyses_with_places(text, []))]
+    assert places == [("Latvian", "LV"), ("South Sudanese", "SS"), ("Jamaican", "JM")]
+
+
+def test_a_span_drawn_too_wide_yields_the_part_the_article_names_on_its_own() -> None:
+    """ "Metro Nashville" is Nashville, not Metro, Indonesia (160,000 people); in a story that names
+    Gainesville, Texas, "Rodeo Gainesville" is Gainesville, not Rodeo, California."""
+    nashville = document_places(
+        analyses_with_places("Metro Nashville police records state the trailer was stolen.", ["Metro Nashville"])
+    )
+    assert [(p.text, p.admin1) for p in nashville] == [("Nashville", "Tennessee")]
+    text = "Rodeo Gainesville looking for queen candidates. The rodeo will be held in Gainesville, Texas."
+    places = document_places(analyses_with_places(text, ["Rodeo Gainesville", "Gainesville"]))
+    assert [(p.text, p.admin1) for p in places if p.start < 20] == [("Gainesville", "Texas")]
+
+
+def test_each_of_two_organisations_the_tagger_joined_yields_its_place() -> None:
+    text = "Officials of the Department of Justice and the Georgia Bureau of Investigation met in Monroe, Ga."
+    organisations = "Department of Justice and the Georgia Bureau of Investigation"
+    places = document_places(analyses_with_places(text, [organisations], "ORG"))
+    assert [(p.text, p.country_code, p.precision) for p in places if p.text != "Monroe"] == [
+        ("Georgia", "US", "admin1")
+    ]
