@@ -984,7 +984,23 @@ def choose_place(candidates: Sequence[Place], context: CountryContext, surface: 
         and not (context.hint and context.hint.upper() == best.country_code)
     ):
         return largest
+    # A city of millions is what a bare name means even in news from the small namesake's country, unless
+    # the article names the namesake's region or a place near it ("Moscow" in a US story about flights to
+    # Russia is not Moscow, Idaho).
+    if (
+        largest is not best
+        and best.kind == largest.kind == "city"
+        and largest.population >= _SELF_EVIDENT_POPULATION
+        and largest.population >= _METROPOLIS_FACTOR * max(best.population, 1)
+        and context.region_score(best.country_code, best.admin1) == 0.0
+        and context.nearness(best) == 0.0
+        and not (context.hint and context.hint.upper() == best.country_code)
+    ):
+        return largest
     return best
+
+
+_METROPOLIS_FACTOR = 20
 
 
 # An alternate-name homonym stays beside places of that very name only when this many times larger

@@ -349,3 +349,18 @@ def test_each_of_two_organisations_the_tagger_joined_yields_its_place() -> None:
     assert [(p.text, p.country_code, p.precision) for p in places if p.text != "Monroe"] == [
         ("Georgia", "US", "admin1")
     ]
+
+
+def test_a_city_of_millions_is_what_a_bare_name_means_unless_the_article_places_the_namesake() -> None:
+    """A US story about flights to Russia means Moscow, not Moscow, Idaho (25,000 people), however much
+    the rest of it is about the US; one that names Idaho means the Idaho town."""
+    flights = (
+        "Flights from New York, Chicago and Atlanta will go to Moscow next month, the U.S. airline said. "
+        "Passengers from Baltimore can connect in New York."
+    )
+    cities = ["New York", "Chicago", "Atlanta", "Moscow", "Baltimore"]
+    places = {p.text: p for p in document_places(analyses_with_places(flights, cities))}
+    assert places["Moscow"].country_code == "RU"
+    idaho = "Students at the University of Idaho in Moscow protested on Friday. Moscow police said 20 marched."
+    places = {p.text: p for p in document_places(analyses_with_places(idaho, ["Moscow", "Idaho"]))}
+    assert (places["Moscow"].country_code, places["Moscow"].admin1) == ("US", "Idaho")
