@@ -971,32 +971,26 @@ def choose_place(candidates: Sequence[Place], context: CountryContext, surface: 
         )
 
     best = max(candidates, key=score)
-    # A passing mention ("the US embassy") must not move Athens to Georgia: a homonym that dwarfs the
-    # context's choice is the one news means, unless the article names the smaller one's country more.
+    # A homonym that dwarfs the context's choice is the one news means, unless the article places the smaller
+    # one. A passing mention ("the US embassy") must not move Athens to Georgia: a city of 250,000 five
+    # times larger wins unless the article names the smaller one's country more or its region. A city of
+    # millions twenty times larger wins even in news from the small one's country, unless the article names
+    # its region or a place near it ("Moscow" in a US story about flights to Russia is not Moscow, Idaho).
     largest = max(candidates, key=lambda place: place.population)
     if (
         largest is not best
         and best.kind == largest.kind == "city"
-        and largest.population >= _DWARFING_POPULATION
-        and largest.population >= _DWARFING_FACTOR * max(best.population, 1)
-        and context.weights.get(best.country_code, 0.0) <= 1.0
         and context.region_score(best.country_code, best.admin1) == 0.0
         and not (context.hint and context.hint.upper() == best.country_code)
     ):
-        return largest
-    # A city of millions is what a bare name means even in news from the small namesake's country, unless
-    # the article names the namesake's region or a place near it ("Moscow" in a US story about flights to
-    # Russia is not Moscow, Idaho).
-    if (
-        largest is not best
-        and best.kind == largest.kind == "city"
-        and largest.population >= _SELF_EVIDENT_POPULATION
-        and largest.population >= _METROPOLIS_FACTOR * max(best.population, 1)
-        and context.region_score(best.country_code, best.admin1) == 0.0
-        and context.nearness(best) == 0.0
-        and not (context.hint and context.hint.upper() == best.country_code)
-    ):
-        return largest
+        times_larger = largest.population / max(best.population, 1)
+        passing = context.weights.get(best.country_code, 0.0) <= 1.0
+        if (largest.population >= _DWARFING_POPULATION and times_larger >= _DWARFING_FACTOR and passing) or (
+            largest.population >= _SELF_EVIDENT_POPULATION
+            and times_larger >= _METROPOLIS_FACTOR
+            and context.nearness(best) == 0.0
+        ):
+            return largest
     return best
 
 
