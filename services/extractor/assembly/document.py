@@ -103,11 +103,16 @@ def document_places(
 def place_senses(places: Sequence[PlaceMention]) -> dict[str, int]:
     """The GeoNames id each town or country name means in the article, for its events to mean the same
     (`assemble_events(place_senses=...)`); a name still resolved two ways is left to each sentence."""
+    return {name: next(iter(ids)) for name, ids in _ids_by_name(places).items() if len(ids) == 1}
+
+
+def _ids_by_name(places: Sequence[PlaceMention]) -> dict[str, set[int]]:
+    """The GeoNames ids each town or country name resolved to in the article."""
     ids: dict[str, set[int]] = {}
     for place in places:
         if place.geonames_id is not None and place.precision in ("city", "country"):
             ids.setdefault(normalise_name(place.text), set()).add(place.geonames_id)
-    return {name: next(iter(found)) for name, found in ids.items() if len(found) == 1}
+    return ids
 
 
 def _one_sense(places: list[PlaceMention], gazetteer: Gazetteer, context: CountryContext) -> list[PlaceMention]:
@@ -115,12 +120,8 @@ def _one_sense(places: list[PlaceMention], gazetteer: Gazetteer, context: Countr
     the one the whole article's context chooses between them. A headline's "Palestine" that nothing tagged
     is the Texas town the story names again below; "Amherst" inside "Amherst College" is the Massachusetts
     town the article is about, not the largest Amherst."""
-    senses: dict[str, set[int]] = {}
-    for place in places:
-        if place.geonames_id is not None and place.precision in ("city", "country"):
-            senses.setdefault(normalise_name(place.text), set()).add(place.geonames_id)
     chosen: dict[str, PlaceMention] = {}
-    for name, ids in senses.items():
+    for name, ids in _ids_by_name(places).items():
         if len(ids) < 2:
             continue
         surface = next(place.text for place in places if normalise_name(place.text) == name)
