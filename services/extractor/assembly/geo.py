@@ -605,6 +605,8 @@ def country_context(
             if tagged.label != "LOC":
                 continue
             entity = with_abbreviation_stop(text, tagged, gazetteer)
+            if _says_whose(text, entity, gazetteer):
+                continue  # "the US embassy" is counted above, at half weight; its votes would undo that
             for part in entity.text.split(","):  # "Athens, Ga.": two names
                 name = normalise_name(re.sub(r"(?:'s|’s)$", "", part.strip()))
                 if name and name not in co_mentions and (homonyms := gazetteer.lookup(name)):
@@ -914,6 +916,13 @@ def _country_mentions(
                 codes.append((country[0].country_code, bool(_ATTRIBUTIVE_AFTER.match(text[end:])), surface))
                 break
     return codes
+
+
+def _says_whose(text: str, entity: EntitySpan, gazetteer: Gazetteer) -> bool:
+    """A country's name used as an adjective ("the US embassy"): it names an owner, not a place nearby."""
+    return bool(_ATTRIBUTIVE_AFTER.match(text[entity.end :])) and any(
+        place.kind == "country" for place in gazetteer.lookup(entity.text)
+    )
 
 
 def _ngrams(run: str, offset: int) -> list[tuple[int, int, str]]:

@@ -154,6 +154,21 @@ def test_a_passing_mention_does_not_move_a_capital_to_a_small_homonym(gazetteer:
     assert location.country_code == "GR"
 
 
+def test_a_country_tagged_as_an_owner_casts_no_vote_for_where_the_article_is(gazetteer: Gazetteer) -> None:
+    # The tagger marks "US" in "the US embassy" as a place; as another place name of the article it would
+    # vote for the US with full weight and move Athens to Georgia.
+    owner = "Protesters marched from the Polytechnic to the US embassy."
+    place = "Thousands of people marched through central Athens."
+    context = country_context([(owner, _tagged(owner, "US")), (place, _tagged(place, "Athens"))], gazetteer)
+    athens = _locate(place, gazetteer, context, _tagged(place, "Athens"))
+    assert athens is not None and athens.country_code == "GR"
+    # ... while the US named as where things happen still votes for its towns
+    where = "Flights to the US resumed."
+    context = country_context([(where, _tagged(where, "US")), (place, _tagged(place, "Athens"))], gazetteer)
+    athens = _locate(place, gazetteer, context, _tagged(place, "Athens"))
+    assert athens is not None and athens.country_code == "US"
+
+
 def _tagged(text: str, *names: str) -> tuple[EntitySpan, ...]:
     return tuple(EntitySpan("LOC", name, text.index(name), text.index(name) + len(name)) for name in names)
 

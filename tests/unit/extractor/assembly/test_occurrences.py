@@ -99,12 +99,7 @@ def test_the_demo_athens_march_is_one_protest(gazetteer: Gazetteer) -> None:
     sentences = split_sentences(cleaned.text)
     assert len(sentences) == len(ATHENS_TYPES)
     analyses = [
-        SentenceAnalysis(
-            sentence=s,
-            event_type=t,
-            event_score=0.9,
-            entities=tuple(EntitySpan("LOC", "Athens", m, m + 6) for m in [s.text.find("Athens")] if m >= 0),
-        )
+        SentenceAnalysis(sentence=s, event_type=t, event_score=0.9, entities=_as_the_tagger_marks_athens(s.text))
         for s, t in zip(sentences, ATHENS_TYPES, strict=True)
     ]
     events = assemble_events(
@@ -118,6 +113,16 @@ def test_the_demo_athens_march_is_one_protest(gazetteer: Gazetteer) -> None:
     assert march.counts.injured is not None and march.counts.injured.value == 3
     assert march.location is not None and (march.location.name, march.location.country_code) == ("Athens", "GR")
     assert all(e.modality == "planned" for e in events if any("further rallies" in v.sentence for v in e.evidence))
+
+
+def _as_the_tagger_marks_athens(text: str) -> tuple[EntitySpan, ...]:
+    """The committed tagger's spans on the demo article: "US" (of "the US embassy") is a place to it."""
+    marked = [("ORG", "Athens Polytechnic"), ("LOC", "US")] if "Athens Polytechnic" in text else [("LOC", "Athens")]
+    return tuple(
+        EntitySpan(label, name, text.index(name), text.index(name) + len(name))
+        for label, name in marked
+        if name in text
+    )
 
 
 def test_announced_rallies_stay_a_separate_planned_event(gazetteer: Gazetteer) -> None:
