@@ -11,7 +11,7 @@ from datetime import datetime
 
 from ..common.models import EnrichedArticle, Entity, Event, ModelInfo
 from .analyzer import SentenceAnalyzer, lead_passage
-from .assembly import assemble_events, document_dates, document_places, place_senses
+from .assembly import article_context, assemble_events, document_dates, document_places, place_senses
 from .assembly.geo import Gazetteer
 from .sentences import split_sentences
 from .types import SentenceAnalysis
@@ -62,7 +62,8 @@ class EventExtractor:
         return results
 
     def _assemble(self, article: ArticleInput, analyses: Sequence[SentenceAnalysis]) -> ArticleResult:
-        places = document_places(analyses, gazetteer=self.gazetteer)
+        context = article_context(analyses, self.gazetteer)
+        places = document_places(analyses, gazetteer=self.gazetteer, context=context)
         events = assemble_events(
             analyses,
             article_id=article.article_id,
@@ -73,6 +74,7 @@ class EventExtractor:
             min_score=self.analyzer.event_threshold,
             gazetteer=self.gazetteer,
             place_senses=place_senses(places),
+            context=context,
         )
         if article.duplicate_of:
             events = [event.model_copy(update={"duplicate_of": article.duplicate_of}) for event in events]

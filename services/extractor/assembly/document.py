@@ -14,7 +14,7 @@ from datetime import date
 from ...common.models import DateMention, Location, PlaceMention
 from ..temporal import find_dates
 from ..types import EntitySpan, SentenceAnalysis
-from .events import normalise_sentence
+from .events import article_context, normalise_sentence
 from .geo import (
     DEMONYMS,
     NOT_PLACES,
@@ -22,7 +22,6 @@ from .geo import (
     Gazetteer,
     Place,
     choose_place,
-    country_context,
     default_gazetteer,
     find_dateline,
     find_places,
@@ -42,13 +41,14 @@ def document_places(
     *,
     country_hint: str | None = None,
     gazetteer: Gazetteer | None = None,
+    context: CountryContext | None = None,
 ) -> list[PlaceMention]:
-    """Every place the sentences name, offsets into the article text, resolved where the gazetteer can."""
+    """Every place the sentences name, offsets into the article text, resolved where the gazetteer can.
+    `context` is the article's (`events.article_context`), where the caller shares it with the events."""
     gazetteer = gazetteer or default_gazetteer()
     normalised = [normalise_sentence(a.sentence.text) for a in analyses]
-    context = country_context(
-        ((t, a.entities) for t, a in zip(normalised, analyses, strict=True)), gazetteer, country_hint
-    )
+    if context is None:
+        context = article_context(analyses, gazetteer, country_hint)
     places: list[PlaceMention] = []
     dated = False
     for index, (analysis, sentence_text) in enumerate(zip(analyses, normalised, strict=True)):

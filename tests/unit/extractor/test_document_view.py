@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
-from newswire.common.models import ModelInfo
+from newswire.common.models import Event, ModelInfo
 from newswire.extractor.assembly import document_places
 from newswire.extractor.pipeline import ArticleInput, EventExtractor
 from newswire.extractor.sentences import split_sentences
@@ -275,21 +276,11 @@ def test_a_dateline_after_the_headline_is_a_place_of_the_document() -> None:
 def test_an_event_s_place_is_the_place_its_article_means_by_the_name() -> None:
     """Resolved by its sentence alone, "Palestine" is the Palestinian territories; where the document view
     settled the article's "Palestine" as the Texas town (4717232), the event is pinned there too."""
-    from newswire.extractor.assembly import assemble_events
-
     text = "Police shot dead a man in Palestine on Friday."
-    analyses = analyses_with_places(text, ["Palestine"])
-    analyses[0] = replace(analyses[0], event_type="ASSAULT", event_score=0.9)
+    analyses = _one_assault(text, "Palestine")
 
     def event_places(senses: dict[str, int] | None) -> list[tuple[str | None, str | None, int | None]]:
-        events = assemble_events(
-            analyses,
-            article_id="ab" * 32,
-            text=text,
-            published_at=datetime(2010, 3, 2, tzinfo=UTC),
-            model=ModelInfo(name="m", version="1", encoder="e"),
-            place_senses=senses,
-        )
+        events = _events(analyses, text, place_senses=senses)
         return [(e.location.name, e.location.admin1, e.location.geonames_id) for e in events if e.location]
 
     assert event_places(None) == [("Palestine", None, 6254930)]
@@ -364,3 +355,43 @@ def test_a_city_of_millions_is_what_a_bare_name_means_unless_the_article_places_
     idaho = "Students at the University of Idaho in Moscow protested on Friday. Moscow police said 20 marched."
     places = {p.text: p for p in document_places(analyses_with_places(idaho, ["Moscow", "Idaho"]))}
     assert (places["Moscow"].country_code, places["Moscow"].admin1) == ("US", "Idaho")
+
+
+def test_the_document_view_and_the_events_read_the_one_context_they_are_given() -> None:
+    """Counted once per article (`article_context`) and passed to both: neither counts its own again.
+    A context that weighs Lebanon makes "Tripoli" Lebanon's in both; without one, each counts the
+    sentence's own (no country named) and the larger Tripoli, Libya's, wins."""
+    from newswire.extractor.assembly import article_context
+    from newswire.extractor.assembly.geo import CountryContext, default_gazetteer
+
+    text = "Gunmen shot dead three people in Tripoli on Friday."
+    analyses = _one_assault(text, "Tripoli")
+    gazetteer = default_gazetteer()
+
+    def countries(context: CountryContext | None) -> tuple[list[str | None], list[str | None]]:
+        places = document_places(analyses, gazetteer=gazetteer, context=context)
+        events = _events(analyses, text, gazetteer=gazetteer, context=context)
+        return [p.country_code for p in places], [e.location.country_code for e in events if e.location]
+
+    assert countries(None) == (["LY"], ["LY"])
+    assert countries(article_context(analyses, gazetteer)) == (["LY"], ["LY"])
+    assert countries(CountryContext({"LB": 3.0})) == (["LB"], ["LB"])
+
+
+def _one_assault(text: str, place: str) -> list[SentenceAnalysis]:
+    analyses = analyses_with_places(text, [place])
+    analyses[0] = replace(analyses[0], event_type="ASSAULT", event_score=0.9)
+    return analyses
+
+
+def _events(analyses: list[SentenceAnalysis], text: str, **options: Any) -> list[Event]:
+    from newswire.extractor.assembly import assemble_events
+
+    return assemble_events(
+        analyses,
+        article_id="ab" * 32,
+        text=text,
+        published_at=datetime(2010, 3, 2, tzinfo=UTC),
+        model=ModelInfo(name="m", version="1", encoder="e"),
+        **options,
+    )
