@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -617,7 +617,8 @@ def country_context(
             candidates = gazetteer.lookup(entity.text)
             if any(p.kind == "country" or (p.kind == "region" and p.country_code == "US") for p in candidates):
                 continue  # a country or a state, counted above: "Brazil" is not Brazil, Indiana
-            places = candidates
+            # Only places of that very name: "Berea" does not say Syria because Aleppo was once Beroea.
+            places = [place for place in candidates if _bears_the_name(place, entity.text)] or candidates
             dominant = _dominant_homonym(places)
             if dominant is not None:
                 weights[dominant.country_code] = weights.get(dominant.country_code, 0.0) + 0.5
@@ -947,8 +948,8 @@ def choose_place(candidates: Sequence[Place], context: CountryContext, surface: 
     if not candidates:
         return None
     if surface is not None:
+        candidates = _by_own_name(candidates, surface, context.co_mentions)
         context = context.for_mention(surface)
-        candidates = _by_own_name(candidates, surface)
         if any(
             place.kind == "country" and normalise_name(place.name) == normalise_name(surface) for place in candidates
         ):
@@ -980,12 +981,17 @@ def choose_place(candidates: Sequence[Place], context: CountryContext, surface: 
         )
 
     best = max(candidates, key=score)
+    named = [place for place in candidates if surface is None or _bears_the_name(place, surface)]
+    if best not in named and named and not _placed_by(context, best):
+        # A place that only lists the name ("Berea", once Aleppo's) is what the name means only where the
+        # article points to it, never by its size alone.
+        best = max(named, key=score)
     # A homonym that dwarfs the context's choice is the one news means, unless the article places the smaller
     # one. A passing mention ("the US embassy") must not move Athens to Georgia: a city of 250,000 five
     # times larger wins unless the article names the smaller one's country more or its region. A city of
     # millions twenty times larger wins even in news from the small one's country, unless the article names
     # its region or a place near it ("Moscow" in a US story about flights to Russia is not Moscow, Idaho).
-    largest = max(candidates, key=lambda place: place.population)
+    largest = max(named or candidates, key=lambda place: place.population)
     if (
         largest is not best
         and best.kind == largest.kind == "city"
@@ -1012,9 +1018,40 @@ _METROPOLIS_FACTOR = 20
 _ALTERNATE_NAME_FACTOR = 10
 
 
-def _by_own_name(candidates: Sequence[Place], surface: str) -> Sequence[Place]:
+def _bears_the_name(place: Place, surface: str) -> bool:
+    """A region or country always does; a town only when the name is its own, not one it only lists
+    ("St. Paul" is Saint Paul's own name, spelt short)."""
+    return place.kind != "city" or _spelled_out(normalise_name(place.name)) in {
+        _spelled_out(key) for key in _name_keys(surface)
+    }
+
+
+_SHORT_FORMS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
+
+
+def _spelled_out(key: str) -> str:
+    return " ".join(_SHORT_FORMS.get(word.rstrip("."), word) for word in key.split())
+
+
+def _placed_by(context: CountryContext, place: Place) -> bool:
+    """The article points to this place: it weighs its country or region, or names a place near it."""
+    return (
+        context.score(place.country_code) > 0
+        or context.region_score(place.country_code, place.admin1) > 0
+        or context.nearness(place) > 0
+    )
+
+
+def _name_keys(surface: str) -> set[str]:
     key = normalise_name(surface)
-    keys = {key, _without_article(key)}
+    return {key, _without_article(key)}
+
+
+def _by_own_name(candidates: Sequence[Place], surface: str, named: Collection[str] = ()) -> Sequence[Place]:
+    """Places of that very name, and those that only list it where they are far larger or the article
+    names them in full (`named`, normalised: "Avondale" after "Avondale Estates" is Avondale Estates)."""
+    keys = _name_keys(surface)
+    key = normalise_name(surface)
     # "England" is a region of the United Kingdom, which only lists the name: the region it is.
     regions_named = {p.country_code for p in candidates if p.kind == "region" and normalise_name(p.name) in keys}
     candidates = [
@@ -1026,7 +1063,9 @@ def _by_own_name(candidates: Sequence[Place], surface: str) -> Sequence[Place]:
     if not own or len(own) == len(candidates):
         return candidates
     floor = max(_ALTERNATE_NAME_FACTOR * max(p.population for p in own), _DWARFING_POPULATION)
-    return [p for p in candidates if p in own or p.population >= floor]
+    # A short form of a town the article names in full; a state keeps its name ("New York" is not the city).
+    short_form_of = set() if any(p.kind != "city" for p in own) else {n for n in named if n.startswith(f"{key} ")}
+    return [p for p in candidates if p in own or p.population >= floor or normalise_name(p.name) in short_form_of]
 
 
 def resolve_toponym(surface: str, gazetteer: Gazetteer, context: CountryContext) -> Place | None:

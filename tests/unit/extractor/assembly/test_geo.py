@@ -243,6 +243,41 @@ def test_a_place_that_only_lists_the_name_stays_only_if_it_is_a_large_city() -> 
     assert canada is not None and canada.kind == "country" and canada.country_code == "CA"
 
 
+def test_a_city_that_only_lists_the_name_needs_the_article_to_point_to_it(gazetteer: Gazetteer) -> None:
+    """GeoNames lists "Berea" among Aleppo's names (it was Beroea). A metropolis that only lists a name
+    neither votes for its own country nor wins by its size; where the article points to it, it may."""
+    text = "Berea police are searching for a suspect in a robbery behind an apartment complex."
+    context = country_context([(text, _tagged(text, "Berea"))], gazetteer)
+    assert "SY" not in context.weights
+    berea = choose_place(gazetteer.lookup("Berea"), context, "Berea")
+    assert berea is not None and berea.name == "Berea" and berea.country_code != "SY"
+    syria = CountryContext({"SY": 2.0})
+    aleppo = choose_place(gazetteer.lookup("Berea"), syria, "Berea")
+    assert aleppo is not None and aleppo.name == "Aleppo"
+    # A short form is the name's own, not an alternate one: "St. Paul" is Saint Paul, Minnesota.
+    st_paul = choose_place(gazetteer.lookup("St. Paul"), CountryContext({"US": 2.0}), "St. Paul")
+    assert st_paul is not None and (st_paul.name, st_paul.admin1) == ("Saint Paul", "MN")
+
+
+def test_a_short_form_after_the_full_name_is_the_town_the_article_named_in_full() -> None:
+    """Avondale Estates, Georgia (3,000 people) lists "Avondale"; after the article names it in full, a
+    bare "Avondale" is that town, not Avondale, Illinois. A state keeps its own name: "New York" after
+    "New York City" is still the state."""
+    gazetteer = default_gazetteer(1000)
+    text = "Decatur and Avondale Estates plan to annex land; Avondale's mayor said DeKalb County objected."
+    context = country_context([(text, _tagged(text, "Decatur", "Avondale Estates", "Avondale"))], gazetteer)
+    avondale = choose_place(gazetteer.lookup("Avondale"), context, "Avondale")
+    assert avondale is not None and (avondale.name, avondale.admin1) == ("Avondale Estates", "GA")
+    alone = "Avondale's mayor said the council objected."
+    context = country_context([(alone, _tagged(alone, "Avondale"))], gazetteer)
+    bare = choose_place(gazetteer.lookup("Avondale"), context, "Avondale")
+    assert bare is not None and bare.name == "Avondale"
+    text = "Commuters from New York City crowded trains across New York."
+    context = country_context([(text, _tagged(text, "New York City", "New York"))], gazetteer)
+    state = choose_place(gazetteer.lookup("New York"), context, "New York")
+    assert state is not None and state.kind == "region"
+
+
 @pytest.mark.parametrize(("name", "region"), [("England", "ENG"), ("Scotland", "SCT")])
 def test_a_region_that_its_country_lists_by_name_is_the_region(gazetteer: Gazetteer, name: str, region: str) -> None:
     place = resolve_toponym(name, gazetteer, CountryContext({"GB": 2.0}))
