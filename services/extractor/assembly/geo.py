@@ -614,11 +614,19 @@ def country_context(
                     co_mention_points[name] = tuple(
                         (p.lat, p.lon) for p in homonyms if p.lat is not None and p.lon is not None
                     )
-            candidates = gazetteer.lookup(entity.text)
+            surface, candidates = entity.text, gazetteer.lookup(entity.text)
+            if not candidates and not _names_a_street_or_a_place_of_its_own(entity.text):
+                # A span drawn too wide votes as the place inside it ("North West Bicester", "Belchertown
+                # State School"), which the article may name again untagged ("investment in Bicester"); a
+                # street ("Dublin Center Drive") or a village named after a town ("New Concord") does not.
+                surface, candidates = next(
+                    ((name, found) for _, name in _name_parts(entity.text) if (found := gazetteer.lookup(name))),
+                    (surface, []),
+                )
             if any(p.kind == "country" or (p.kind == "region" and p.country_code == "US") for p in candidates):
                 continue  # a country or a state, counted above: "Brazil" is not Brazil, Indiana
             # Only places of that very name: "Berea" does not say Syria because Aleppo was once Beroea.
-            places = [place for place in candidates if _bears_the_name(place, entity.text)] or candidates
+            places = [place for place in candidates if _bears_the_name(place, surface)] or candidates
             dominant = _dominant_homonym(places)
             if dominant is not None:
                 weights[dominant.country_code] = weights.get(dominant.country_code, 0.0) + 0.5
@@ -1231,6 +1239,10 @@ def find_places(
                     _name_parts(surface),
                     key=lambda part: (-len(part[1].split()), normalise_name(part[1]) not in context.co_mentions),
                 )
+                if _names_a_place_of_its_own(surface):
+                    # "New Concord", "Meadow Grove": a village the gazetteer lacks, not Concord or Meadow,
+                    # unless the article names that town on its own.
+                    parts = [part for part in parts if normalise_name(part[1]) in context.co_mentions]
                 if not any(
                     add(start + offset, start + offset + len(name), name, from_tagger=True, keep_unresolved=False)
                     for offset, name in parts
@@ -1272,11 +1284,46 @@ def _name_parts(surface: str) -> list[tuple[int, str]]:
             name = re.sub(r"(?:'s|’s)$", "", surface[start:end])
             if name in NOT_PLACES or name in DEMONYMS or name.rstrip(".") in _GENERIC_PLACE_WORDS:
                 continue
+            if _only_compass_words(name):
+                continue  # "North West Bicester" is a part of Bicester, not North West province
             parts.append((start, name))
             if name.endswith(".") and name not in _US_STATE_ABBREVIATIONS and len(name) > 2:
                 parts.append((start, name[:-1]))
     return parts
 
+
+def _names_a_place_of_its_own(surface: str) -> bool:
+    """A name formed from another place's as settlements' names are ("New Concord", "Tennessee Colony")."""
+    words = surface.rstrip(".").split()
+    return len(words) > 1 and (words[0] == "New" or words[-1] in _SETTLEMENT_WORDS)
+
+
+# Last words that make a settlement's name out of another name: "Meadow Grove" is not Meadow, Texas.
+_SETTLEMENT_WORDS = frozenset(
+    {"Grove", "Colony", "Crossing", "Landing", "Mills", "Corner", "Corners", "Ridge", "Estates", "Acres",
+     "Heights", "Hills", "Springs", "Falls", "Beach", "Village", "Junction"}
+)  # fmt: skip
+
+
+def _names_a_street_or_a_place_of_its_own(surface: str) -> bool:
+    words = surface.rstrip(".").split()
+    return _names_a_place_of_its_own(surface) or bool(words and words[-1] in _THOROUGHFARE_WORDS)
+
+
+_THOROUGHFARE_WORDS = frozenset(
+    {"Street", "St", "Road", "Rd", "Drive", "Dr", "Avenue", "Ave", "Boulevard", "Blvd", "Lane", "Ln", "Way",
+     "Court", "Ct", "Place", "Pl", "Highway", "Hwy", "Parkway", "Pkwy", "Pike", "Trail", "Circle", "Terrace"}
+)  # fmt: skip
+
+
+def _only_compass_words(text: str) -> bool:
+    return all(word in _COMPASS_WORDS for word in re.split(r"[\s-]+", text.strip()) if word)
+
+
+_COMPASS_WORDS = frozenset(
+    {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Northeast",
+     "Northwest", "Southeast", "Southwest"}
+)  # fmt: skip
 
 # Words of a place's name that alone name no place, though a town somewhere may bear them.
 _GENERIC_PLACE_WORDS = frozenset(

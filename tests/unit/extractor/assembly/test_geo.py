@@ -392,6 +392,22 @@ def test_a_span_the_tagger_drew_too_wide_is_the_place_inside_it(
     assert state is None or location.admin1 == state
 
 
+def test_a_town_inside_a_span_drawn_too_wide_votes_for_its_country_and_a_compass_part_is_no_place(
+    gazetteer: Gazetteer,
+) -> None:
+    """British local news: the tagger marks only "North West Bicester". That span is Bicester's north-west,
+    not South Africa's North West province, and its town tells the article's country, so that "in
+    Bicester", which the tagger left untagged, is found too."""
+    first = "Councillors backed the north west plan, the North West Bicester proposal."
+    second = "He said the development would represent investment in Bicester."
+    context = country_context([(first, _tagged(first, "North West Bicester")), (second, ())], gazetteer)
+    assert context.weights == {"GB": 0.5}
+    wide = [m for m in find_places(first, _tagged(first, "North West Bicester"), gazetteer, context) if m.location]
+    assert [(m.surface, m.location.country_code) for m in wide if m.location] == [("Bicester", "GB")]
+    untagged = _locate(second, gazetteer, context)
+    assert untagged is not None and (untagged.name, untagged.country_code) == ("Bicester", "GB")
+
+
 def test_a_country_named_votes_mostly_for_itself_not_for_its_namesake_towns(gazetteer: Gazetteer) -> None:
     """Lebanon, Pennsylvania, Tennessee and Ohio are towns. "Lebanon" in a story about Cambridge must not
     make Cambridge, Massachusetts likelier; beside Lancaster and York it keeps a small vote for Pennsylvania
@@ -459,3 +475,28 @@ def test_a_county_the_article_names_is_near_its_towns(gazetteer: Gazetteer) -> N
     context = country_context([(text, _tagged(text, "Athens"))], gazetteer)
     place = choose_place(gazetteer.lookup("Athens"), context, "Athens")
     assert place is not None and (place.country_code, place.admin1) == ("US", "TX")
+
+
+@pytest.mark.parametrize("name", ["New Concord", "Meadow Grove", "Tennessee Colony"])
+def test_a_village_named_after_a_town_is_not_that_town(gazetteer: Gazetteer, name: str) -> None:
+    """A village the gazetteer lacks keeps its name unresolved rather than becoming Concord, California,
+    Meadow, Texas, or the state of Tennessee; where the article names the town on its own, it may be it."""
+    text = f"Firefighters from {name} were called to the barn."
+    context = country_context([(text, _tagged(text, name))], gazetteer, hint="US")
+    mentions = find_places(text, _tagged(text, name), gazetteer, context)
+    assert [(m.surface, m.location) for m in mentions] == [(name, None)]
+    text = "Rodeo Gainesville drew riders from Gainesville and beyond."
+    context = country_context([(text, _tagged(text, "Rodeo Gainesville", "Gainesville"))], gazetteer, hint="US")
+    found = [m.surface for m in find_places(text, _tagged(text, "Rodeo Gainesville"), gazetteer, context) if m.location]
+    assert found[:1] == ["Gainesville"]
+
+
+def test_a_street_named_after_a_far_city_casts_no_vote_for_it(gazetteer: Gazetteer) -> None:
+    """ "Dublin Center Drive" in Dublin, Ohio is a street: had it voted as Dublin it would have voted for
+    Ireland, whose capital dwarfs the Ohio suburb, and moved every "Dublin" of the story there."""
+    text = "The store on Dublin Center Drive in Dublin will close, Ohio officials said."
+    context = country_context([(text, _tagged(text, "Dublin Center Drive"))], gazetteer)
+    assert "IE" not in context.weights
+    hospital = "Patients of the Belchertown State School were moved."
+    context = country_context([(hospital, _tagged(hospital, "Belchertown State School"))], default_gazetteer(1000))
+    assert context.weights == {"US": 0.5}
