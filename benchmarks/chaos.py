@@ -256,6 +256,7 @@ class Report:
     articles: int
     expected: int
     lost: list[str] = field(default_factory=list)
+    lost_trail: dict[str, str] = field(default_factory=dict)  # lost id -> the article and how far it got
     duplicates: dict[str, int] = field(default_factory=dict)
     duplicate_event_ids: int = 0
     aborted: dict[str, int] = field(default_factory=dict)  # records written in transactions that aborted
@@ -301,6 +302,32 @@ async def read_topic(bootstrap: str, topic: str, isolation: str = "read_uncommit
 async def enriched_ids(bootstrap: str, topic: str) -> list[tuple[float, str]]:
     """What a downstream consumer can use: records of aborted transactions are not deliveries."""
     return [(r.timestamp / 1000, r.key.decode()) for r in await read_topic(bootstrap, topic, "read_committed") if r.key]
+
+
+TRAIL_TOPICS = ("fetcher.urls", "articles.raw", "articles.clean", "events", "articles.enriched")
+
+
+async def trail(bootstrap: str, lost: list[str], articles: list[Article], base: str) -> dict[str, str]:
+    """How far each lost article got: which article it is and, per topic, its records (partition@offset,
+    `~` for a record of an aborted transaction), so that a loss points at the stage that dropped it."""
+    names = {}
+    for article in articles:
+        for path in (article.path, f"/r/{article.index}"):
+            names[article_id(canonicalize_url(f"{base}{path}"))] = f"article {article.index} ({article.kind}) {path}"
+    trails = {key: names.get(key, "unknown") for key in lost}
+    for topic in TRAIL_TOPICS:
+        committed = {(r.partition, r.offset) for r in await read_topic(bootstrap, topic, "read_committed")}
+        found: dict[str, list[str]] = defaultdict(list)
+        for record in await read_topic(bootstrap, topic):
+            key = record.key.decode() if record.key else ""
+            if topic == "events" and record.value:  # events are keyed by event id; their article says whose
+                key = orjson.loads(record.value).get("article_id", key)
+            if key in trails:
+                mark = "" if (record.partition, record.offset) in committed else "~"
+                found[key].append(f"{mark}{record.partition}@{record.offset}")
+        for key in trails:
+            trails[key] += f"; {topic}: {' '.join(found[key]) or '-'}"
+    return trails
 
 
 def run(args: argparse.Namespace) -> Report:
@@ -406,6 +433,8 @@ def run(args: argparse.Namespace) -> Report:
     dead_keys = {r.key.decode() for r in dead if r.key}
     report.dlq = dict(Counter(orjson.loads(r.value)["stage"] for r in dead if r.value))
     report.lost = sorted(expected - seen_ids - dead_keys)
+    if report.lost:
+        report.lost_trail = asyncio.run(trail(bootstrap, report.lost, articles, site.base))
     for topic in ("articles.raw", "articles.clean", "events", "articles.enriched"):
         keys = Counter(r.key for r in asyncio.run(read_topic(bootstrap, topic, "read_committed")))
         report.duplicates[topic] = sum(n - 1 for n in keys.values() if n > 1)
@@ -451,6 +480,8 @@ def main() -> int:
     print(f"peak RSS (MiB): {report.peak_rss_mib}")
     if report.lost:
         print(f"lost: {report.lost[:10]}{' ...' if len(report.lost) > 10 else ''}")
+        for key, where in list(report.lost_trail.items())[:10]:
+            print(f"  {key[:12]}: {where}")
     print(
         f"consumer session timeout lowered to 10 s; politeness delay for 127.0.0.1 set to 0; entries still listed "
         f"are offered again after {args.reoffer_after_s:.0f} s (default 900)"
@@ -460,6 +491,7 @@ def main() -> int:
             "articles": report.articles,
             "expected": report.expected,
             "lost": report.lost,
+            "lost_trail": report.lost_trail,
             "duplicates": report.duplicates,
             "aborted": report.aborted,
             "duplicate_event_ids": report.duplicate_event_ids,

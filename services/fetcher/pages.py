@@ -6,7 +6,9 @@ A page whose rel=canonical names another URL is not emitted by the instance that
 instance cannot see the canonical id's entry in the seen-table (another instance may own it). It marks
 its own id as seen and re-queues the canonical URL keyed by the canonical id, so that the owner of that
 id decides, once, whether the article is new. The re-queued request carries a header saying so, which
-bounds the chain at one hop.
+bounds the chain at one hop. The seen-table entry of a page that forwarded keeps the canonical URL, so
+that when the poller offers the page again (`RecentIds`), the forward is sent again: a forwarded request
+lost on the way gets the same second chance as any other, and the owner skips one it has fetched.
 """
 
 from __future__ import annotations
@@ -54,8 +56,13 @@ class PageFetcher:
         self.inflight: set[str] = set()
 
     def already_fetched(self, key: str, now: float) -> bool:
-        first_seen = self.seen.get(key.encode())
-        return first_seen is not None and now - float(first_seen) < self.options.seen_ttl_days * 86400
+        return self._live_entry(key, now) is not None
+
+    def _live_entry(self, key: str, now: float) -> Any:
+        entry = self.seen.get(key.encode())
+        if entry is None or now - seen_at(entry) >= self.options.seen_ttl_days * 86400:
+            return None
+        return entry
 
     async def handle(self, event: faust.EventT[Any]) -> Outcome:
         """Fetch and emit one queued page; a request that does not decode, or a page that cannot be had,
@@ -71,7 +78,13 @@ class PageFetcher:
             except PoisonMessage as exc:
                 raise Unprocessable("decode", exc) from exc
             key = request.article_id
-            if key in self.inflight or self.already_fetched(key, time.time()):
+            entry = None if key in self.inflight else self._live_entry(key, time.time())
+            if key in self.inflight or entry is not None:
+                canonical = forwarded_to(entry)
+                if canonical is not None and not forwarded and self.queue_topic is not None:
+                    log.debug("%s (%s) was forwarded to %s; forwarded again", request.url, key[:12], canonical)
+                    await self._forward(request, canonical, article_id(canonical), trace_id)
+                    return Outcome.HANDLED
                 log.debug("%s (%s) already fetched or in flight; skipped", request.url, key[:12])
                 return Outcome.SKIPPED
             log.debug("fetching %s (%s) from %s[%s]@%s", request.url, key[:12], *_position(event))
@@ -101,8 +114,9 @@ class PageFetcher:
         canonical = page_canonical_url(page.text, page.final_url)
         canonical_id = article_id(canonical)
         if canonical_id != key and not forwarded and self.queue_topic is not None:
+            log.debug("%s declares canonical %s; forwarding to its owner", request.url, canonical)
             await self._forward(request, canonical, canonical_id, trace_id)
-            await self._mark_seen(key)
+            await self._mark_seen(key, forwarded_to=canonical)
             return
         article = raw_article(request, page)
         await runtime.publish(self.raw_topic, article.article_id, article, trace_id)
@@ -111,10 +125,11 @@ class PageFetcher:
         # (at-least-once) and the downstream ids stay the same.
         await self._mark_seen(key)
 
-    async def _mark_seen(self, key: str) -> None:
+    async def _mark_seen(self, key: str, *, forwarded_to: str | None = None) -> None:
         """Remember `key` and wait until its changelog entry is on the broker, so that a crash (kill -9)
         right after emitting leaves a window of one broker round trip, not one producer-buffer flush."""
-        self.seen[key.encode()] = time.time()
+        now = time.time()
+        self.seen[key.encode()] = now if forwarded_to is None else [now, forwarded_to]
         await self.runtime.app.producer.flush()
 
     async def _forward(self, request: FetchRequest, canonical: str, canonical_id: str, trace_id: str | None) -> None:
@@ -128,7 +143,6 @@ class PageFetcher:
                 "queued_at": datetime.now(UTC),
             }
         )
-        log.debug("%s declares canonical %s; forwarding to its owner", request.url, canonical)
         await self.runtime.publish(
             self.queue_topic,
             canonical_id,
@@ -139,10 +153,21 @@ class PageFetcher:
 
     def expire(self, now: float) -> int:
         ttl = self.options.seen_ttl_days * 86400
-        expired = [key for key, first_seen in list(self.seen.items()) if now - float(first_seen) >= ttl]
+        expired = [key for key, entry in list(self.seen.items()) if now - seen_at(entry) >= ttl]
         for key in expired:
             del self.seen[key]
         return len(expired)
+
+
+def seen_at(entry: Any) -> float:
+    """When a seen-table entry was written: a timestamp, or [timestamp, canonical URL] for a page that
+    forwarded (entries written before forwards were kept are bare timestamps)."""
+    return float(entry[0] if isinstance(entry, list | tuple) else entry)
+
+
+def forwarded_to(entry: Any) -> str | None:
+    """The canonical URL a page was forwarded to, if its seen-table entry says so."""
+    return str(entry[1]) if isinstance(entry, list | tuple) and len(entry) > 1 else None
 
 
 def _position(event: faust.EventT[Any]) -> tuple[str, int, int]:
