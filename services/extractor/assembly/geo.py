@@ -1029,9 +1029,13 @@ _ALTERNATE_NAME_FACTOR = 10
 def _bears_the_name(place: Place, surface: str) -> bool:
     """A region or country always does; a town only when the name is its own, not one it only lists
     ("St. Paul" is Saint Paul's own name, spelt short)."""
-    return place.kind != "city" or _spelled_out(normalise_name(place.name)) in {
-        _spelled_out(key) for key in _name_keys(surface)
-    }
+    return place.kind != "city" or _spelled_out(normalise_name(place.name)) in _spelled_keys(surface)
+
+
+@lru_cache(maxsize=1024)
+def _spelled_keys(surface: str) -> frozenset[str]:
+    """`_name_keys` spelt out, once per name rather than once per homonym."""
+    return frozenset(_spelled_out(key) for key in _name_keys(surface))
 
 
 _SHORT_FORMS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
@@ -1058,8 +1062,8 @@ def _name_keys(surface: str) -> set[str]:
 def _by_own_name(candidates: Sequence[Place], surface: str, named: Collection[str] = ()) -> Sequence[Place]:
     """Places of that very name, and those that only list it where they are far larger or the article
     names them in full (`named`, normalised: "Avondale" after "Avondale Estates" is Avondale Estates)."""
-    keys = _name_keys(surface)
     key = normalise_name(surface)
+    keys = {key, _without_article(key)}
     # "England" is a region of the United Kingdom, which only lists the name: the region it is.
     regions_named = {p.country_code for p in candidates if p.kind == "region" and normalise_name(p.name) in keys}
     candidates = [
