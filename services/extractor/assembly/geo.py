@@ -461,10 +461,11 @@ class CountryContext:
     # close to the article's other places is likelier than a namesake far from all of them, across a
     # state line too ("Hanover" beside Vermont's towns is New Hampshire's).
     co_mention_points: Mapping[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
-    # What each country's name gave its country in `weights` ("palestine" -> {"PS": 3.0}): taken back when
-    # that name itself is resolved, so that a Texas story's "Palestine" is not the territories because it
-    # says "Palestine" three times.
-    named_countries: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    # What each name's own mentions gave a country in `weights`, as a country's name ("palestine" ->
+    # {"PS": 3.0}) or as a town whose homonym dwarfs the rest ("dublin" -> {"IE": 4.0}): taken back when that
+    # name itself is resolved, so that a Texas story's "Palestine" is not the territories because it says
+    # "Palestine" three times, nor a suburb's paper's "Dublin" Ireland's because it says "Dublin" eight.
+    own_votes: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     # The name being resolved, left out of the votes (`for_mention`).
     own_name: str | None = None
 
@@ -472,11 +473,11 @@ class CountryContext:
         """This context with the other place names' votes added: regions weigh `CO_MENTION_REGION_WEIGHT`
         and countries `CO_MENTION_COUNTRY_WEIGHT` per name, the name being resolved left out."""
         own = normalise_name(surface) if surface else None
-        if not self.co_mentions and own not in self.named_countries:
+        if not self.co_mentions and own not in self.own_votes:
             return self
         weights = dict(self.weights)
         regions = dict(self.regions)
-        for code, weight in self.named_countries.get(own or "", {}).items():
+        for code, weight in self.own_votes.get(own or "", {}).items():
             weights[code] = max(0.0, weights.get(code, 0.0) - weight)
         for name, (region_shares, country_shares) in self.co_mentions.items():
             if name == own:
@@ -492,7 +493,7 @@ class CountryContext:
             county_weight=self.county_weight,
             us_towns=self.us_towns,
             co_mention_points=self.co_mention_points,
-            named_countries=self.named_countries,
+            own_votes=self.own_votes,
             own_name=own,
         )
 
@@ -557,7 +558,7 @@ def country_context(
     regions: dict[str, float] = {}
     co_mentions: dict[str, Votes] = {}
     co_mention_points: dict[str, tuple[tuple[float, float], ...]] = {}
-    named_countries: dict[str, dict[str, float]] = {}
+    own_votes: dict[str, dict[str, float]] = {}
     county_weight = 0.0
     county_spans: list[tuple[str, list[tuple[int, int]]]] = []
     for text, entities in sentences:
@@ -599,7 +600,7 @@ def country_context(
             # "the US embassy" says whose, like a demonym; "in Syria" says where.
             weight = 0.5 if attributive else 1.0
             weights[mention] = weights.get(mention, 0.0) + weight
-            given = named_countries.setdefault(normalise_name(surface), {})
+            given = own_votes.setdefault(normalise_name(surface), {})
             given[mention] = given.get(mention, 0.0) + weight
         for tagged in entities:
             if tagged.label != "LOC":
@@ -630,6 +631,8 @@ def country_context(
             dominant = _dominant_homonym(places)
             if dominant is not None:
                 weights[dominant.country_code] = weights.get(dominant.country_code, 0.0) + 0.5
+                given = own_votes.setdefault(normalise_name(surface), {})
+                given[dominant.country_code] = given.get(dominant.country_code, 0.0) + 0.5
                 if dominant.admin1 and len({(p.country_code, p.admin1) for p in places}) == 1:
                     key = f"{dominant.country_code}.{dominant.admin1}"
                     regions[key] = regions.get(key, 0.0) + 0.5
@@ -647,7 +650,7 @@ def country_context(
         us_towns=towns,
         co_mentions=co_mentions,
         co_mention_points={name: points for name, points in co_mention_points.items() if points},
-        named_countries=named_countries,
+        own_votes=own_votes,
     )
 
 

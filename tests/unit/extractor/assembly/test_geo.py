@@ -468,6 +468,24 @@ def test_a_country_s_name_said_again_is_no_evidence_for_itself(gazetteer: Gazett
     assert context.for_mention("Fairfield").weights["PS"] >= 3.0
 
 
+def test_a_town_s_name_said_again_is_no_evidence_for_its_largest_namesake(gazetteer: Gazetteer) -> None:
+    """A suburb's paper says "Dublin" in every line: each mention gave Ireland, whose capital dwarfs the
+    other Dublins, half a vote, and eight of them outweighed the article's "State of Ohio". A name's own
+    mentions are no evidence for what it means; for the article's other names they still count."""
+    text = (
+        "Dublin Arts Council awards grants. The Dublin council said Dublin schools and the Dublin library "
+        "share them. Dublin residents applied, with help from the State of Ohio."
+    )
+    spans = [EntitySpan("LOC", "Dublin", m.start(), m.end()) for m in re.finditer("Dublin", text)]
+    spans.append(EntitySpan("LOC", "State of Ohio", text.index("State of Ohio"), len(text) - 1))
+    context = country_context([(text, tuple(spans))], gazetteer)
+    assert context.weights["IE"] >= 2.5
+    assert context.for_mention("Dublin").weights.get("IE", 0.0) == 0.0
+    assert context.for_mention("Columbus").weights["IE"] >= 2.5
+    place = choose_place(gazetteer.lookup("Dublin"), context, "Dublin")
+    assert place is not None and (place.country_code, place.admin1) == ("US", "OH")
+
+
 def test_a_county_the_article_names_is_near_its_towns(gazetteer: Gazetteer) -> None:
     """Five states have a Henderson County; only Texas's holds an Athens (its seat). The county's name,
     which no tagger marked, still votes by nearness."""
