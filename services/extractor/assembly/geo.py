@@ -333,7 +333,12 @@ class Gazetteer:
     def lookup(self, name: str) -> list[Place]:
         """Every place that goes by `name` (any spelling GeoNames knows), countries first."""
         key = normalise_name(name)
-        found = self._by_name.get(key) or self._by_name.get(_without_article(key)) or []
+        found = (
+            self._by_name.get(key)
+            or self._by_name.get(_without_article(key))
+            or self._by_name.get(_PRESS_SHORT_FORMS.get(key) or _spelled_out(key))
+            or []
+        )
         return sorted(found, key=lambda place: (place.kind != "country", -place.population))
 
     def by_id(self, geonames_id: int) -> Place | None:
@@ -354,6 +359,11 @@ class Gazetteer:
             if place.kind == "country":
                 return place.country_code
         return None
+
+
+# Short forms the press writes that GeoNames does not list; "Ft. Worth" and "Mt. Vernon" are spelt out
+# (`_spelled_out`). "LA" is left alone: it is Louisiana's postal code too.
+_PRESS_SHORT_FORMS = {"l.a.": "los angeles", "s.f.": "san francisco", "n.y.c.": "new york city"}
 
 
 @lru_cache(maxsize=4)

@@ -518,3 +518,17 @@ def test_a_street_named_after_a_far_city_casts_no_vote_for_it(gazetteer: Gazette
     hospital = "Patients of the Belchertown State School were moved."
     context = country_context([(hospital, _tagged(hospital, "Belchertown State School"))], default_gazetteer(1000))
     assert context.weights == {"US": 0.5}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("L.A.", "Los Angeles"), ("S.F.", "San Francisco"), ("N.Y.C.", "New York City"), ("Ft. Worth", "Fort Worth")],
+)
+def test_short_forms_the_press_writes_are_the_places(gazetteer: Gazetteer, name: str, expected: str) -> None:
+    place = resolve_toponym(name, gazetteer, CountryContext({"US": 1.0}))
+    assert place is not None and place.name == expected and place.country_code == "US"
+
+
+def test_a_street_s_short_form_is_no_saint(gazetteer: Gazetteer) -> None:
+    assert gazetteer.lookup("Main St.") == []
+    assert gazetteer.lookup("LA") == []  # Louisiana's postal code as much as Los Angeles
