@@ -333,13 +333,10 @@ class Gazetteer:
     def lookup(self, name: str) -> list[Place]:
         """Every place that goes by `name` (any spelling GeoNames knows), countries first."""
         key = normalise_name(name)
-        found = (
-            self._by_name.get(key)
-            or self._by_name.get(_without_article(key))
-            or self._by_name.get(_PRESS_SHORT_FORMS.get(key) or _spelled_out(key))
-            or []
-        )
-        return sorted(found, key=lambda place: (place.kind != "country", -place.population))
+        found = self._by_name.get(key) or self._by_name.get(_without_article(key))
+        if not found and (written_out := _PRESS_SHORT_FORMS.get(key) or _spelled_out(key)) != key:
+            found = self._by_name.get(written_out)  # "L.A.", "Ft. Worth"
+        return sorted(found or [], key=lambda place: (place.kind != "country", -place.population))
 
     def by_id(self, geonames_id: int) -> Place | None:
         return self._by_id.get(geonames_id)
