@@ -35,11 +35,20 @@ def extract_events(
     return grouped
 
 
-def extract_documents(items: Sequence[tuple[str, str, str | None]]) -> dict[str, dict[str, Any]]:
-    """(id, text, published) triples in; each id's document view (`newswire extract --documents`) out."""
+def extract_documents(items: Sequence[tuple[str, str, str | None, str | None]]) -> dict[str, dict[str, Any]]:
+    """(id, text, published, outlet) in; each id's document view (`newswire extract --documents`) out, the
+    inputs read in the order given (an outlet's earlier articles inform its later ones' places)."""
     payload = b"".join(
-        orjson.dumps({"id": key, "text": text, **({"published": published} if published else {})}) + b"\n"
-        for key, text, published in items
+        orjson.dumps(
+            {
+                "id": key,
+                "text": text,
+                **({"published": published} if published else {}),
+                **({"outlet": outlet} if outlet else {}),
+            }
+        )
+        + b"\n"
+        for key, text, published, outlet in items
     )
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     command = [sys.executable, "-m", "newswire", "extract", "--documents", "-"]

@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         predicted = tagger_only(documents)
         label = "date tagger only"
     else:
-        items = [(d.doc_id, d.text, d.published.isoformat()) for d in documents]
+        items = [(d.doc_id, d.text, d.published.isoformat(), None) for d in documents]
         predicted = {key: view["dates"] for key, view in extract_documents(items).items()}
         label = "end to end (newswire extract --documents)"
     result = score(documents, predicted, show=args.show)

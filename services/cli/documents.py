@@ -45,7 +45,8 @@ def _looks_like_html(path: Path, text: str) -> bool:
 
 
 def _inputs(paths: Sequence[str], stdin: IO[str]) -> Iterator[dict[str, Any]]:
-    """Each input as {"id", "text" or "html", "url"?, "published"?, "title"?}; `-` reads JSON lines from stdin."""
+    """Each input as {"id", "text" or "html", "url"?, "outlet"?, "published"?, "title"?}; `-` reads JSON lines
+    from stdin."""
     for raw_path in paths:
         if raw_path == "-":
             for number, line in enumerate(stdin, 1):
@@ -123,6 +124,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             published_at=published,
             url=item.get("url"),
             title=title,
+            outlet=item.get("outlet") if isinstance(item.get("outlet"), str) else None,
         )
         for result in extractor.extract([article]):
             if args.documents:

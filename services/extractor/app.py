@@ -8,6 +8,7 @@ from typing import Any
 from ..common.resources import manage
 from ..common.runtime import ServiceRuntime
 from ..common.services import default_port
+from .assembly.outlets import OutletLexicon
 from .handlers import ExtractorHandler
 from .pipeline import EventExtractor
 from .settings import ExtractorOptions, ExtractorSettings
@@ -34,7 +35,10 @@ def load_extractor(options: ExtractorOptions) -> EventExtractor:
         torch_threads=options.torch_threads,
         onnx_threads=options.onnx_threads,
     )
-    return EventExtractor(analyzer, gazetteer)
+    outlets = None
+    if options.outlet_prior:
+        outlets = OutletLexicon(memory=options.outlet_memory, max_outlets=options.outlet_max)
+    return EventExtractor(analyzer, gazetteer, outlets)
 
 
 def create_app(

@@ -34,6 +34,7 @@ def article_input(article: CleanArticle) -> ArticleInput:
         title=article.title,
         language=article.language,
         duplicate_of=article.duplicate_of,
+        outlet=article.source_domain,
     )
 
 

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..common.models import EnrichedArticle, Entity, Event, ModelInfo
+from ..common.urls import source_domain
 from .analyzer import SentenceAnalyzer, lead_passage
 from .assembly import article_context, assemble_events, document_dates, document_places, place_senses
 from .assembly.geo import Gazetteer
+from .assembly.outlets import OutletLexicon
 from .sentences import split_sentences
 from .types import SentenceAnalysis
 
@@ -26,6 +28,12 @@ class ArticleInput:
     title: str | None = None
     language: str | None = None
     duplicate_of: str | None = None
+    # The outlet that published it (`urls.source_domain`); default: the URL's host.
+    outlet: str | None = None
+
+    @property
+    def outlet_key(self) -> str | None:
+        return self.outlet or (source_domain(self.url) or None if self.url else None)
 
 
 @dataclass(frozen=True)
@@ -36,9 +44,15 @@ class ArticleResult:
 
 
 class EventExtractor:
-    def __init__(self, analyzer: SentenceAnalyzer, gazetteer: Gazetteer | None = None) -> None:
+    """`outlets`, where given, learns each outlet's usual regions from the articles it codes and lets them
+    settle the homonyms of the outlet's later articles (`assembly.outlets`)."""
+
+    def __init__(
+        self, analyzer: SentenceAnalyzer, gazetteer: Gazetteer | None = None, outlets: OutletLexicon | None = None
+    ) -> None:
         self.analyzer = analyzer
         self.gazetteer = gazetteer
+        self.outlets = outlets
         self.model_info = ModelInfo(
             name=analyzer.model_name, version=analyzer.model_version, encoder=analyzer.encoder_name
         )
@@ -63,7 +77,12 @@ class EventExtractor:
 
     def _assemble(self, article: ArticleInput, analyses: Sequence[SentenceAnalysis]) -> ArticleResult:
         context = article_context(analyses, self.gazetteer)
+        if self.outlets is not None:
+            context = context.with_outlet_prior(self.outlets.prior(article.outlet_key))
         places = document_places(analyses, gazetteer=self.gazetteer, context=context)
+        if self.outlets is not None:
+            resolved = (place for place in places if place.precision != "unresolved")
+            self.outlets.observe(article.outlet_key, ((place.country_code, place.admin1_code) for place in resolved))
         events = assemble_events(
             analyses,
             article_id=article.article_id,

@@ -24,7 +24,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -34,6 +34,7 @@ from ...common.models import GeoPrecision, Location
 from ..types import EntitySpan
 from .counties import County, us_counties
 from .country_points import country_points
+from .outlets import with_outlet_regions
 from .regions import admin1_regions
 
 PlaceKind = Literal["city", "county", "region", "country"]
@@ -475,6 +476,8 @@ class CountryContext:
     own_votes: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     # The name being resolved, left out of the votes (`for_mention`).
     own_name: str | None = None
+    # Countries the article's outlet usually reports from (`with_outlet_prior`): their smaller towns are news.
+    outlet_countries: frozenset[str] = frozenset()
 
     def for_mention(self, surface: str | None) -> CountryContext:
         """This context with the other place names' votes added: regions weigh `CO_MENTION_REGION_WEIGHT`
@@ -502,7 +505,15 @@ class CountryContext:
             co_mention_points=self.co_mention_points,
             own_votes=self.own_votes,
             own_name=own,
+            outlet_countries=self.outlet_countries,
         )
+
+    def with_outlet_prior(self, prior: Mapping[str, float]) -> CountryContext:
+        """This context with the regions the article's outlet usually reports from (`outlets.py`)."""
+        if not prior:
+            return self
+        countries = frozenset(region.split(".", 1)[0] for region in prior)
+        return replace(self, regions=with_outlet_regions(self.regions, prior), outlet_countries=countries)
 
     def nearness(self, place: Place) -> float:
         """The share of the article's other place names with a homonym within `NEAR_CO_MENTION_KM` of this
@@ -548,8 +559,12 @@ class CountryContext:
         return share + (0.5 if self.hint and country_code == self.hint.upper() else 0.0)
 
     def knows(self, country_code: str) -> bool:
-        """Whether the article (or its feed) gives any reason to expect places in this country."""
-        return self.weights.get(country_code, 0.0) > 0 or bool(self.hint and self.hint.upper() == country_code)
+        """Whether the article (or its feed, or its outlet) gives any reason to expect places in this country."""
+        return (
+            self.weights.get(country_code, 0.0) > 0
+            or bool(self.hint and self.hint.upper() == country_code)
+            or country_code in self.outlet_countries
+        )
 
     def main_country(self) -> str | None:
         if self.weights:
