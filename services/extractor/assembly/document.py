@@ -164,6 +164,9 @@ def _named_again(
             meanings.setdefault(place.text, place)
             if len(place.text) > 3:
                 meanings.setdefault(place.text.upper(), place)  # "MANSFIELD —" in a dateline or headline
+                if place.text.isupper():
+                    # and the other way: "CLINTON —" names the Clinton of "Clinton couple faces drug counts"
+                    meanings.setdefault(place.text.title(), place)
     if not meanings:
         return places
     pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(meanings, key=len, reverse=True))) + r")\b")

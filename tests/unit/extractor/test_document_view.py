@@ -222,6 +222,28 @@ def test_a_name_used_for_a_place_means_it_again_inside_an_organisation_but_not_i
     assert again.confidence <= 0.5 < first.confidence
 
 
+def test_a_dateline_in_capitals_names_the_town_its_headline_and_story_write_in_title_case() -> None:
+    """Local papers print the dateline in capitals ("CLINTON —"); the headline and the story say "Clinton"."""
+    text = (
+        "Clinton couple faces drug counts. CLINTON — A town couple was arrested on Friday, and Clinton "
+        "police said more arrests may follow. Clinton Smith, a neighbour, said so."
+    )
+    analyses = []
+    for sentence in split_sentences(text):
+        entities: tuple[EntitySpan, ...] = ()
+        if "Clinton Smith" in sentence.text:
+            start = sentence.text.index("Clinton Smith")
+            entities = (EntitySpan("PER", "Clinton Smith", start, start + len("Clinton Smith")),)
+        analyses.append(SentenceAnalysis(sentence=sentence, event_type=None, event_score=0.0, entities=entities))
+    clintons = [p for p in document_places(analyses) if p.text.lower() == "clinton"]
+    assert [(p.start, p.text) for p in clintons] == [
+        (0, "Clinton"),
+        (text.index("CLINTON"), "CLINTON"),
+        (text.index("Clinton police"), "Clinton"),
+    ]  # not the man
+    assert len({p.geonames_id for p in clintons}) == 1 and clintons[0].geonames_id is not None
+
+
 def test_a_company_s_base_and_a_legislator_s_home_are_places_of_the_document() -> None:
     """Never an event's place ("a Houston-based contractor" works elsewhere), but the article names them.
     A party letter before a town is a legislator's home, in the state the story is about."""
