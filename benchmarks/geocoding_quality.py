@@ -137,7 +137,7 @@ def score_gold_mentions(articles: list[GoldArticle], *, outlet_prior: bool = Tru
         given = [EntitySpan("LOC", gold.phrase, gold.start, gold.end) for gold in article.toponyms]
         context = country_context([(article.text, given)], gazetteer)
         if outlets is not None:
-            context = context.with_outlet_prior(outlets.prior(article.outlet))
+            context = context.with_outlet_prior(outlets.prior(article.outlet), article.outlet)
         resolved: list[tuple[str | None, str | None]] = []
         for gold in article.toponyms:
             place = resolve_toponym(gold.phrase, gazetteer, context)

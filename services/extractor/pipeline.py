@@ -78,7 +78,7 @@ class EventExtractor:
     def _assemble(self, article: ArticleInput, analyses: Sequence[SentenceAnalysis]) -> ArticleResult:
         context = article_context(analyses, self.gazetteer)
         if self.outlets is not None:
-            context = context.with_outlet_prior(self.outlets.prior(article.outlet_key))
+            context = context.with_outlet_prior(self.outlets.prior(article.outlet_key), article.outlet_key)
         places = document_places(analyses, gazetteer=self.gazetteer, context=context)
         if self.outlets is not None:
             resolved = (place for place in places if place.precision != "unresolved")

@@ -476,8 +476,12 @@ class CountryContext:
     own_votes: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     # The name being resolved, left out of the votes (`for_mention`).
     own_name: str | None = None
-    # Countries the article's outlet usually reports from (`with_outlet_prior`): their smaller towns are news.
-    outlet_countries: frozenset[str] = frozenset()
+    # The regions the article's outlet usually reports from, as shares (`with_outlet_prior`): their countries'
+    # smaller towns are news.
+    outlet_regions: Mapping[str, float] = field(default_factory=dict)
+    # The outlet's name (its domain): a town named like a country is the town in its own paper ("Jordan" in
+    # jordannews.com, a Jordan, Minnesota paper, writing about the Jordan league).
+    outlet: str | None = None
 
     def for_mention(self, surface: str | None) -> CountryContext:
         """This context with the other place names' votes added: regions weigh `CO_MENTION_REGION_WEIGHT`
@@ -505,15 +509,25 @@ class CountryContext:
             co_mention_points=self.co_mention_points,
             own_votes=self.own_votes,
             own_name=own,
-            outlet_countries=self.outlet_countries,
+            outlet_regions=self.outlet_regions,
+            outlet=self.outlet,
         )
 
-    def with_outlet_prior(self, prior: Mapping[str, float]) -> CountryContext:
+    def with_outlet_prior(self, prior: Mapping[str, float], outlet: str | None = None) -> CountryContext:
         """This context with the regions the article's outlet usually reports from (`outlets.py`)."""
         if not prior:
             return self
-        countries = frozenset(region.split(".", 1)[0] for region in prior)
-        return replace(self, regions=with_outlet_regions(self.regions, prior), outlet_countries=countries)
+        regions = with_outlet_regions(self.regions, prior)
+        return replace(self, regions=regions, outlet_regions=dict(prior), outlet=outlet)
+
+    def is_outlet_home(self, place: Place) -> bool:
+        """The town the outlet is named after, in the region most of its stories are from."""
+        if not self.outlet or place.kind != "city":
+            return False
+        town = re.sub(r"[^a-z]", "", normalise_name(place.name))
+        paper = re.sub(r"[^a-z]", "", self.outlet.lower().split(".")[0])
+        share = self.outlet_regions.get(f"{place.country_code}.{place.admin1}", 0.0)
+        return len(town) >= 4 and town in paper and share >= _HOME_REGION
 
     def nearness(self, place: Place) -> float:
         """The share of the article's other place names with a homonym within `NEAR_CO_MENTION_KM` of this
@@ -563,7 +577,7 @@ class CountryContext:
         return (
             self.weights.get(country_code, 0.0) > 0
             or bool(self.hint and self.hint.upper() == country_code)
-            or country_code in self.outlet_countries
+            or any(region.startswith(f"{country_code}.") for region in self.outlet_regions)
         )
 
     def main_country(self) -> str | None:
@@ -727,7 +741,7 @@ _US_STATE_ABBREVIATIONS = {
     "Vt.": "VT", "Va.": "VA", "Wash.": "WA", "W.Va.": "WV", "Wis.": "WI", "Wyo.": "WY", "D.C.": "DC",
 }  # fmt: skip
 _TOWN_THEN_REGION = re.compile(
-    r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2},\s+(?P<region>(?:[A-Z][\w.]*\.?)(?:\s+[A-Z][a-z]+)?)"
+    r"\b(?P<town>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}),\s+(?P<region>(?:[A-Z][\w.]*\.?)(?:\s+[A-Z][a-z]+)?)"
 )
 _REGION_WORD = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\b")
 
@@ -739,7 +753,10 @@ def _region_mentions(text: str, gazetteer: Gazetteer) -> list[tuple[Place, bool]
     for match in _TOWN_THEN_REGION.finditer(text):
         name = match.group("region")
         code = _US_STATE_ABBREVIATIONS.get(name.split()[0]) if name.split() else None
-        region = gazetteer.region("US", code) if code else _only_region(gazetteer.lookup(name.rstrip(".")))
+        homonyms = gazetteer.lookup(name.rstrip("."))
+        region = gazetteer.region("US", code) if code else _only_region(homonyms)
+        if region is None and not code:
+            region = _region_of_its_town(homonyms, gazetteer.lookup(match.group("town")))
         if region is not None:
             found.append((region, True))
             after_town.add(match.start("region"))
@@ -910,6 +927,20 @@ def _votes(homonyms: Sequence[Place]) -> Votes:
     )
 
 
+def _region_of_its_town(homonyms: Sequence[Place], towns: Sequence[Place]) -> Place | None:
+    """The region of "Augusta, Georgia": of a name that is a country's and a region's, the region where
+    the town named before it lies (Georgia the state has an Augusta; Georgia the country has none)."""
+    return next(
+        (
+            region
+            for region in homonyms
+            if region.kind == "region"
+            and any(t.country_code == region.country_code and t.admin1 == region.admin1 for t in towns)
+        ),
+        None,
+    )
+
+
 def _only_region(places: Sequence[Place]) -> Place | None:
     """The region a name means, unless it is also a country ("Georgia") or names no region."""
     if any(place.kind == "country" for place in places):
@@ -987,12 +1018,14 @@ def choose_place(candidates: Sequence[Place], context: CountryContext, surface: 
             place.kind == "country" and normalise_name(place.name) == normalise_name(surface) for place in candidates
         ):
             # A country's name is the country, unless the article says where its namesake town lies: in a
-            # region it names, near other places it names ("Palestine" beside Fairfield, Texas).
+            # region it names, near other places it names ("Palestine" beside Fairfield, Texas), or in the town's
+            # own paper ("Jordan" in jordannews.com, most of whose stories are in Minnesota).
             candidates = [
                 place
                 for place in candidates
                 if place.kind != "city"
                 or (context.region_score(place.country_code, place.admin1) > 0 and context.nearness(place) > 0)
+                or context.is_outlet_home(place)
             ]
     if len(candidates) > 1 and context.us_towns and all(place.kind == "county" for place in candidates):
         support = [context.towns_in(place) for place in candidates]
@@ -1043,6 +1076,8 @@ def choose_place(candidates: Sequence[Place], context: CountryContext, surface: 
 
 
 _METROPOLIS_FACTOR = 20
+# The share of an outlet's recent places in one region that makes it the outlet's home region.
+_HOME_REGION = 0.5
 
 
 # An alternate-name homonym stays beside places of that very name only when this many times larger
@@ -1096,7 +1131,7 @@ def _by_own_name(candidates: Sequence[Place], surface: str, named: Collection[st
         for p in candidates
         if not (p.kind == "country" and p.country_code in regions_named and normalise_name(p.name) not in keys)
     ]
-    own = [p for p in candidates if p.kind != "city" or normalise_name(p.name) in keys]
+    own = [p for p in candidates if _bears_the_name(p, surface)]  # "St. Albans" is Saint Albans' own name
     if not own or len(own) == len(candidates):
         return candidates
     floor = max(_ALTERNATE_NAME_FACTOR * max(p.population for p in own), _DWARFING_POPULATION)
@@ -1258,6 +1293,8 @@ def find_places(
                 surface = re.sub(r"(?:'s|’s)$", "", part.group(0).strip())
                 if not surface or surface in DEMONYMS or surface in NOT_PLACES:
                     continue  # "White House" holds no town of White
+                if len(surface) < 2 or surface.rstrip(".") in _GENERIC_PLACE_WORDS:
+                    continue  # "I anticipate ...", "'Street,'", "Area jobless rate rises"
                 start = entity.start + part.start() + (len(part.group(0)) - len(part.group(0).lstrip()))
                 if add(start, start + len(surface), surface, from_tagger=True, keep_unresolved=False):
                     continue
@@ -1362,6 +1399,9 @@ _GENERIC_PLACE_WORDS = frozenset(
         "Heights", "Harbor", "Harbour", "Bay", "Point", "Creek", "Falls", "Springs", "Junction", "Village",
         "Township", "Twp", "Area", "Downtown", "Uptown", "District", "Campus", "Field", "Stadium",
         "Metro", "Greater",  # "Metro Nashville" is Nashville, not Metro, Indonesia
+        # A building's or a road's: "East Central Regional Hospital" is not Hospital, Ireland.
+        "Hospital", "University", "College", "School", "Academy", "Church", "Chapel", "Cathedral", "Library",
+        "Museum", "Hotel", "Mall", "Plaza", "Avenue", "Drive", "Boulevard", "Highway", "Interstate", "Section",
     }
 )  # fmt: skip
 

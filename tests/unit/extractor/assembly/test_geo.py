@@ -532,3 +532,23 @@ def test_short_forms_the_press_writes_are_the_places(gazetteer: Gazetteer, name:
 def test_a_street_s_short_form_is_no_saint(gazetteer: Gazetteer) -> None:
     assert gazetteer.lookup("Main St.") == []
     assert gazetteer.lookup("LA") == []  # Louisiana's postal code as much as Los Angeles
+
+
+def test_a_region_after_a_town_is_the_one_that_town_lies_in(gazetteer: Gazetteer) -> None:
+    """Georgia is a country and a state; after "Augusta" it is the state, which has an Augusta."""
+    text = "He was treated at a hospital in Augusta, Georgia, and released."
+    entities = _tagged(text, "Augusta", "Georgia")
+    context = country_context([(text, entities)], gazetteer)
+    assert context.region_score("US", "GA") == 1.0
+    places = {m.surface: m.location for m in find_places(text, entities, gazetteer, context)}
+    assert places["Augusta"] is not None and (places["Augusta"].country_code, places["Augusta"].admin1) == ("US", "GA")
+    abroad = "Protesters marched in Tbilisi, Georgia, on Sunday."
+    assert "US.GA" not in country_context([(abroad, _tagged(abroad, "Tbilisi", "Georgia"))], gazetteer).regions
+
+
+def test_a_tagged_word_that_names_a_building_a_road_or_nothing_is_no_place(gazetteer: Gazetteer) -> None:
+    """Alone, "Hospital" (Ireland), "Area" and "I" (towns somewhere) are no places; the town beside them is."""
+    text = "I said East Central Regional Hospital in Augusta, Georgia, saw the Area's patients."
+    entities = (*_tagged(text, "I", "Hospital", "Area", "Augusta", "Georgia"),)
+    found = [m.surface for m in find_places(text, entities, gazetteer, country_context([(text, entities)], gazetteer))]
+    assert found == ["Augusta", "Georgia"]

@@ -113,3 +113,21 @@ def test_the_extractor_learns_each_outlet_from_the_articles_it_codes() -> None:
     # Another outlet learnt nothing from it, and an article with no outlet gets no prior.
     assert richmond("d", "https://www.timesdispatch.com/news/4") == ("US", "VA")
     assert richmond("e", "") == ("US", "VA")
+
+
+def test_a_town_named_like_a_country_is_the_town_in_its_own_paper() -> None:
+    """ "Jordan" is the country, except in jordannews.com, a Jordan, Minnesota paper; a Minneapolis paper's
+    "Jordan", or a paper named Jordan elsewhere, is still the country."""
+    gazetteer = default_gazetteer()
+    text = "The Jordan volleyball program starts again in March, and tryouts are at the Jordan middle school."
+    analyses = analyses_with_places(text, ["Jordan"])
+
+    def jordan(outlet: str, prior: dict[str, float]) -> tuple[str | None, str | None]:
+        context = article_context(analyses, gazetteer).with_outlet_prior(prior, outlet)
+        place = document_places(analyses, gazetteer=gazetteer, context=context)[0]
+        return place.country_code, place.admin1_code
+
+    assert jordan("jordannews.com", {"US.MN": 0.9, "US.IA": 0.1}) == ("US", "MN")
+    assert jordan("startribune.com", {"US.MN": 0.9, "US.IA": 0.1}) == ("JO", None)
+    assert jordan("jordannews.com", {"US.KY": 1.0}) == ("JO", None)  # no Jordan in Kentucky's stories
+    assert jordan("jordannews.com", {"US.MN": 0.3, "US.IA": 0.7}) == ("JO", None)  # not its home region
