@@ -34,7 +34,7 @@ from ...common.models import GeoPrecision, Location
 from ..types import EntitySpan
 from .counties import County, us_counties
 from .country_points import country_points
-from .outlets import with_outlet_regions
+from .outlets import names_its_town, outlet_country, outlet_names, with_outlet_regions
 from .regions import admin1_regions
 
 PlaceKind = Literal["city", "county", "region", "country"]
@@ -469,11 +469,15 @@ class CountryContext:
     # close to the article's other places is likelier than a namesake far from all of them, across a
     # state line too ("Hanover" beside Vermont's towns is New Hampshire's).
     co_mention_points: Mapping[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
-    # What each name's own mentions gave a country in `weights`, as a country's name ("palestine" ->
-    # {"PS": 3.0}) or as a town whose homonym dwarfs the rest ("dublin" -> {"IE": 4.0}): taken back when that
+    # What each name's own mentions gave a country in `weights` or a region in `regions`, as a country's name
+    # ("palestine" -> {"PS": 3.0}) or as a town whose homonym dwarfs the rest ("dublin" -> {"IE": 4.0}) or is
+    # the only one of that very name ("jenin" -> {"PL": 2.0, "PL.76": 2.0}, Poland's village, where the West
+    # Bank's town is spelt "Janin"): taken back when that
     # name itself is resolved, so that a Texas story's "Palestine" is not the territories because it says
     # "Palestine" three times, nor a suburb's paper's "Dublin" Ireland's because it says "Dublin" eight.
     own_votes: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    # The regions written right after a town's name ("Augusta, Maine" -> {"augusta": ("US.ME",)}).
+    regions_after: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # The name being resolved, left out of the votes (`for_mention`).
     own_name: str | None = None
     # The regions the article's outlet usually reports from, as shares (`with_outlet_prior`): their countries'
@@ -491,8 +495,9 @@ class CountryContext:
             return self
         weights = dict(self.weights)
         regions = dict(self.regions)
-        for code, weight in self.own_votes.get(own or "", {}).items():
-            weights[code] = max(0.0, weights.get(code, 0.0) - weight)
+        for key, weight in self.own_votes.get(own or "", {}).items():
+            given = regions if "." in key else weights  # "PL.76" is a region's key, "PL" a country's
+            given[key] = max(0.0, given.get(key, 0.0) - weight)
         for name, (region_shares, country_shares) in self.co_mentions.items():
             if name == own:
                 continue
@@ -508,26 +513,66 @@ class CountryContext:
             us_towns=self.us_towns,
             co_mention_points=self.co_mention_points,
             own_votes=self.own_votes,
+            regions_after=self.regions_after,
             own_name=own,
             outlet_regions=self.outlet_regions,
             outlet=self.outlet,
         )
 
     def with_outlet_prior(self, prior: Mapping[str, float], outlet: str | None = None) -> CountryContext:
-        """This context with the regions the article's outlet usually reports from (`outlets.py`)."""
-        if not prior:
+        """This context with the regions the article's outlet usually reports from (`outlets.py`), and the
+        country its domain is registered under as the hint, where the feed gave none ("lfpress.ca": Canada,
+        from the outlet's first article on)."""
+        hint = self.hint or outlet_country(outlet, lambda code: code in country_points())
+        if not prior and hint == self.hint and outlet == self.outlet:
             return self
         regions = with_outlet_regions(self.regions, prior)
-        return replace(self, regions=regions, outlet_regions=dict(prior), outlet=outlet)
+        return replace(self, regions=regions, outlet_regions=dict(prior), outlet=outlet, hint=hint)
+
+    def outlet_share(self, place: Place) -> float:
+        """The share of the outlet's recent places that lie in this place's region."""
+        return self.outlet_regions.get(f"{place.country_code}.{place.admin1}", 0.0)
 
     def is_outlet_home(self, place: Place) -> bool:
-        """The town the outlet is named after, in the region most of its stories are from."""
+        """The town the outlet is named after, in the region most of its stories are from or in the country
+        its domain is registered under."""
         if not self.outlet or place.kind != "city":
             return False
-        town = re.sub(r"[^a-z]", "", normalise_name(place.name))
-        paper = re.sub(r"[^a-z]", "", self.outlet.lower().split(".")[0])
-        share = self.outlet_regions.get(f"{place.country_code}.{place.admin1}", 0.0)
-        return len(town) >= 4 and town in paper and share >= _HOME_REGION
+        if not names_its_town(outlet_names(self.outlet), re.sub(r"[^a-z]", "", normalise_name(place.name))):
+            return False
+        return self.outlet_share(place) >= _HOME_REGION or bool(self.hint and self.hint.upper() == place.country_code)
+
+    def outlet_home(self, candidates: Sequence[Place]) -> Place | None:
+        """Of a name's homonyms, the town the outlet is named after: the one in the outlet's likeliest region
+        ("Augusta" in chronicle.augusta.com, whose stories are Georgia's and South Carolina's, is Augusta,
+        Georgia; "Lancaster" in a .co.uk paper is Lancaster, England), unless the article writes the name
+        with another homonym's region after it ("Richmond, Va." in a Richmond, Kentucky paper)."""
+        if not self.outlet:
+            return None
+        labels = outlet_names(self.outlet)
+        towns = [
+            place
+            for place in candidates
+            if place.kind == "city" and names_its_town(labels, re.sub(r"[^a-z]", "", normalise_name(place.name)))
+        ]
+        if not towns:
+            return None
+        hint = self.hint.upper() if self.hint else None
+        towns = [p for p in towns if self.outlet_share(p) >= _OUTLET_TOWN_REGION or p.country_code == hint]
+        if not towns:
+            return None
+        # Of two in the outlet's regions, the one the article points to (the Gainesville Register is Texas's).
+        home = max(
+            towns,
+            key=lambda place: (
+                self.region_score(place.country_code, place.admin1) + self.nearness(place) + self.outlet_share(place),
+                place.population,
+            ),
+        )
+        written = self.regions_after.get(normalise_name(home.name), ())
+        if written and f"{home.country_code}.{home.admin1}" not in written:
+            return None
+        return home
 
     def nearness(self, place: Place) -> float:
         """The share of the article's other place names with a homonym within `NEAR_CO_MENTION_KM` of this
@@ -543,6 +588,10 @@ class CountryContext:
             near = sum(haversine_km(lat, lon, place.lat, place.lon) <= NEAR_CO_MENTION_KM for lat, lon in points)
             votes += near / len(points)
         return votes / len(names)
+
+    def points_to(self, place: Place) -> bool:
+        """The article names this place's region or a place near it: more than its country."""
+        return self.region_score(place.country_code, place.admin1) > 0 or self.nearness(place) > 0
 
     def towns_in(self, county: Place) -> int:
         """How many of the towns the article names (by name) have a homonym in this county: within
@@ -563,9 +612,8 @@ class CountryContext:
         return self.main_country() in (None, "US") or self.weights.get("US", 0.0) > self.county_weight
 
     def region_score(self, country_code: str, admin1: str | None) -> float:
-        if not admin1 or not self.regions:
-            return 0.0
-        return self.regions.get(f"{country_code}.{admin1}", 0.0) / sum(self.regions.values())
+        total = sum(self.regions.values()) if admin1 else 0.0
+        return self.regions.get(f"{country_code}.{admin1}", 0.0) / total if total > 0 else 0.0
 
     def score(self, country_code: str) -> float:
         total = sum(self.weights.values()) or 1.0
@@ -595,6 +643,7 @@ def country_context(
     co_mentions: dict[str, Votes] = {}
     co_mention_points: dict[str, tuple[tuple[float, float], ...]] = {}
     own_votes: dict[str, dict[str, float]] = {}
+    regions_after: dict[str, tuple[str, ...]] = {}
     county_weight = 0.0
     county_spans: list[tuple[str, list[tuple[int, int]]]] = []
     for text, entities in sentences:
@@ -620,10 +669,14 @@ def country_context(
                     and (not county.state or place.admin1 == county.state)
                 ),
             )
-        for region, town_first in _region_mentions(text, gazetteer):
+        for region, town in _region_mentions(text, gazetteer):
             # A region named outright says the country too; after a town ("Athens, Ga.") it is where that town is.
             key = f"{region.country_code}.{region.admin1}"
-            regions[key] = regions.get(key, 0.0) + (2.0 if town_first else 1.0)
+            regions[key] = regions.get(key, 0.0) + (2.0 if town else 1.0)
+            words = normalise_name(town).split() if town else []
+            for first in range(len(words)):  # "An Augusta, Maine": Augusta's too
+                name = " ".join(words[first:])
+                regions_after[name] = (*regions_after.get(name, ()), key)
             weights[region.country_code] = weights.get(region.country_code, 0.0) + 0.5
         for match in _CAPITALISED_RUN.finditer(text):
             run = match.group(0)
@@ -672,6 +725,7 @@ def country_context(
                 if dominant.admin1 and len({(p.country_code, p.admin1) for p in places}) == 1:
                     key = f"{dominant.country_code}.{dominant.admin1}"
                     regions[key] = regions.get(key, 0.0) + 0.5
+                    given[key] = given.get(key, 0.0) + 0.5
     # Only an article that names a county needs to know where its towns could be.
     towns = (
         tuple(sorted({town for text, spans in county_spans for town in _us_towns(text, gazetteer, spans)}))
@@ -687,6 +741,7 @@ def country_context(
         co_mentions=co_mentions,
         co_mention_points={name: points for name, points in co_mention_points.items() if points},
         own_votes=own_votes,
+        regions_after=regions_after,
     )
 
 
@@ -746,9 +801,9 @@ _TOWN_THEN_REGION = re.compile(
 _REGION_WORD = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\b")
 
 
-def _region_mentions(text: str, gazetteer: Gazetteer) -> list[tuple[Place, bool]]:
-    """(region, follows a town) for each first-level region the text names."""
-    found: list[tuple[Place, bool]] = []
+def _region_mentions(text: str, gazetteer: Gazetteer) -> list[tuple[Place, str | None]]:
+    """(region, the town it follows, if any) for each first-level region the text names."""
+    found: list[tuple[Place, str | None]] = []
     after_town: set[int] = set()
     for match in _TOWN_THEN_REGION.finditer(text):
         name = match.group("region")
@@ -758,7 +813,7 @@ def _region_mentions(text: str, gazetteer: Gazetteer) -> list[tuple[Place, bool]
         if region is None and not code:
             region = _region_of_its_town(homonyms, gazetteer.lookup(match.group("town")))
         if region is not None:
-            found.append((region, True))
+            found.append((region, match.group("town")))
             after_town.add(match.start("region"))
     for match in _REGION_WORD.finditer(text):
         if match.start() in after_town:
@@ -780,7 +835,7 @@ def _region_mentions(text: str, gazetteer: Gazetteer) -> list[tuple[Place, bool]
                     for place in homonyms
                 )
             ):
-                found.append((region, False))
+                found.append((region, None))
                 break
     return found
 
@@ -1012,8 +1067,9 @@ def choose_place(candidates: Sequence[Place], context: CountryContext, surface: 
     if not candidates:
         return None
     if surface is not None:
-        candidates = _by_own_name(candidates, surface, context.co_mentions)
+        named_in_full = context.co_mentions
         context = context.for_mention(surface)
+        candidates = _by_own_name(candidates, surface, named_in_full, pointed_to=context.points_to)
         if any(
             place.kind == "country" and normalise_name(place.name) == normalise_name(surface) for place in candidates
         ):
@@ -1027,6 +1083,11 @@ def choose_place(candidates: Sequence[Place], context: CountryContext, surface: 
                 or (context.region_score(place.country_code, place.admin1) > 0 and context.nearness(place) > 0)
                 or context.is_outlet_home(place)
             ]
+    if len(candidates) > 1 and not any(place.kind == "country" for place in candidates):
+        # A paper's own town's name is its own town, unless it writes the name with another region after it.
+        home = context.outlet_home(candidates)
+        if home is not None:
+            return home
     if len(candidates) > 1 and context.us_towns and all(place.kind == "county" for place in candidates):
         support = [context.towns_in(place) for place in candidates]
         if max(support) > 0:
@@ -1057,7 +1118,10 @@ def choose_place(candidates: Sequence[Place], context: CountryContext, surface: 
     # times larger wins unless the article names the smaller one's country more or its region. A city of
     # millions twenty times larger wins even in news from the small one's country, unless the article names
     # its region or a place near it ("Moscow" in a US story about flights to Russia is not Moscow, Idaho).
-    largest = max(named or candidates, key=lambda place: place.population)
+    # Of the same kind: Saint Petersburg the city, not the larger region around it.
+    largest = max(
+        (p for p in named or candidates if p.kind == best.kind), key=lambda place: place.population, default=best
+    )
     if (
         largest is not best
         and best.kind == largest.kind == "city"
@@ -1076,6 +1140,9 @@ def choose_place(candidates: Sequence[Place], context: CountryContext, surface: 
 
 
 _METROPOLIS_FACTOR = 20
+# The least share of an outlet's recent places in a region that makes a town there named like the outlet
+# its home town (one region in five: a paper on a state line covers two).
+_OUTLET_TOWN_REGION = 0.2
 # The share of an outlet's recent places in one region that makes it the outlet's home region.
 _HOME_REGION = 0.5
 
@@ -1119,9 +1186,16 @@ def _name_keys(surface: str) -> set[str]:
     return {key, _without_article(key)}
 
 
-def _by_own_name(candidates: Sequence[Place], surface: str, named: Collection[str] = ()) -> Sequence[Place]:
-    """Places of that very name, and those that only list it where they are far larger or the article
-    names them in full (`named`, normalised: "Avondale" after "Avondale Estates" is Avondale Estates)."""
+def _by_own_name(
+    candidates: Sequence[Place],
+    surface: str,
+    named: Collection[str] = (),
+    pointed_to: Callable[[Place], bool] | None = None,
+) -> Sequence[Place]:
+    """Places of that very name, and those that only list it where they are far larger, the article
+    names them in full (`named`, normalised: "Avondale" after "Avondale Estates" is Avondale Estates) or
+    it points to them, not to any place of that very name, and they are larger than all of those
+    (`pointed_to`: "Jenin" beside the West Bank is the town GeoNames spells "Janin", not Poland's village)."""
     key = normalise_name(surface)
     keys = {key, _without_article(key)}
     # "England" is a region of the United Kingdom, which only lists the name: the region it is.
@@ -1137,7 +1211,19 @@ def _by_own_name(candidates: Sequence[Place], surface: str, named: Collection[st
     floor = max(_ALTERNATE_NAME_FACTOR * max(p.population for p in own), _DWARFING_POPULATION)
     # A short form of a town the article names in full; a state keeps its name ("New York" is not the city).
     short_form_of = set() if any(p.kind != "city" for p in own) else {n for n in named if n.startswith(f"{key} ")}
-    return [p for p in candidates if p in own or p.population >= floor or normalise_name(p.name) in short_form_of]
+    # A town only the article points to, larger than every place of that very name ("Paris" beside Georgia
+    # towns is no Georgia town that once bore the name).
+    largest_own = max(p.population for p in own)
+    pointed = (
+        set()
+        if pointed_to is None or any(pointed_to(p) for p in own)
+        else {p for p in candidates if p.population > largest_own and pointed_to(p)}
+    )
+    return [
+        p
+        for p in candidates
+        if p in own or p.population >= floor or normalise_name(p.name) in short_form_of or p in pointed
+    ]
 
 
 def resolve_toponym(surface: str, gazetteer: Gazetteer, context: CountryContext) -> Place | None:

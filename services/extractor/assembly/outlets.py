@@ -15,8 +15,9 @@ recently seen outlets are forgotten beyond `max_outlets`.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 # How much an outlet's usual regions weigh beside the article's own regional evidence (names of states,
 # "Athens, Ga.", counties, towns only one region has): a region's share of the outlet's tally times this
@@ -65,6 +66,44 @@ class OutletLexicon:
         self._tallies[outlet] = tally  # most recently seen last
         while len(self._tallies) > self.max_outlets:
             self._tallies.popitem(last=False)
+
+
+# Country-code top-level domains sold for other meanings (.tv, .io, .fm ...): they say nothing of where.
+_GENERIC_COUNTRY_DOMAINS = frozenset(
+    {"ac", "ag", "ai", "am", "cc", "co", "fm", "gg", "im", "io", "la", "ly", "me", "nu", "sh", "so", "st", "to",
+     "tv", "vc", "ws"}
+)  # fmt: skip
+# Second-level labels that name no place ("co" of .co.uk, "com" of .com.au).
+_GENERIC_LABELS = frozenset({"ac", "co", "com", "edu", "gov", "net", "news", "org", "www"})
+
+
+def outlet_country(outlet: str | None, known: Callable[[str], bool]) -> str | None:
+    """The country an outlet's domain is registered under ("lfpress.ca": CA; "…citizen.co.uk": GB), where
+    `known` says the code names a country; None for .com and for country domains sold as generic ones."""
+    if not outlet or "." not in outlet:
+        return None
+    suffix = outlet.rsplit(".", 1)[1].lower()
+    code = "GB" if suffix == "uk" else suffix.upper()
+    if len(suffix) != 2 or suffix in _GENERIC_COUNTRY_DOMAINS or not known(code):
+        return None
+    return code
+
+
+def outlet_names(outlet: str | None) -> tuple[str, ...]:
+    """The labels of an outlet's domain that may carry its town's name, letters only: "chronicle.augusta.com"
+    gives ("chronicle", "augusta"), "thelancasterandmorecambecitizen.co.uk" the whole first label."""
+    if not outlet:
+        return ()
+    labels = outlet.lower().split(".")[:-1]
+    return tuple(
+        letters for label in labels if label not in _GENERIC_LABELS and (letters := re.sub(r"[^a-z]", "", label))
+    )
+
+
+def names_its_town(outlet_labels: Iterable[str], town: str) -> bool:
+    """Whether a label of the outlet's domain starts with the town's name ("richmondregister",
+    "thelancaster…", "augusta"), letters only and at least four of them."""
+    return len(town) >= 4 and any(label.removeprefix("the").startswith(town) for label in outlet_labels)
 
 
 def with_outlet_regions(regions: Mapping[str, float], prior: Mapping[str, float]) -> dict[str, float]:

@@ -278,6 +278,29 @@ def test_a_short_form_after_the_full_name_is_the_town_the_article_named_in_full(
     assert state is not None and state.kind == "region"
 
 
+def test_a_town_spelt_otherwise_is_what_the_name_means_where_the_article_points_to_it() -> None:
+    """GeoNames spells the West Bank's Jenin "Janin"; Poland's village of 1,100 is the only "Jenin". Named
+    twice beside the West Bank, the name is the West Bank town: the village's own mentions are no
+    evidence for it."""
+    gazetteer = default_gazetteer(1000)
+    text = "Troops entered Jenin on Tuesday. The Jenin refugee camp lies in the northern West Bank."
+    context = country_context([(text, _tagged(text, "Jenin", "West Bank"))], gazetteer)
+    jenin = resolve_toponym("Jenin", gazetteer, context)
+    assert jenin is not None and jenin.country_code == "PS"
+    alone = "Jenin is a village whose church dates from the fifteenth century."
+    village = resolve_toponym("Jenin", gazetteer, country_context([(alone, _tagged(alone, "Jenin"))], gazetteer))
+    assert village is not None and village.country_code == "PL"
+
+
+def test_a_metropolis_dwarfs_its_namesake_though_a_larger_region_shares_the_name(gazetteer: Gazetteer) -> None:
+    """The region around Saint Petersburg outnumbers the city; the city still dwarfs Florida's, and a story
+    about flights from New York does not make the Russian city's name Florida's."""
+    text = "A new airline will fly between New York and St. Petersburg, and on to Moscow."
+    context = country_context([(text, _tagged(text, "New York", "St. Petersburg", "Moscow"))], gazetteer)
+    place = resolve_toponym("St. Petersburg", gazetteer, context)
+    assert place is not None and (place.country_code, place.kind) == ("RU", "city")
+
+
 @pytest.mark.parametrize(("name", "region"), [("England", "ENG"), ("Scotland", "SCT")])
 def test_a_region_that_its_country_lists_by_name_is_the_region(gazetteer: Gazetteer, name: str, region: str) -> None:
     place = resolve_toponym(name, gazetteer, CountryContext({"GB": 2.0}))

@@ -7,7 +7,14 @@ import pytest
 
 from newswire.extractor.assembly import article_context, document_places
 from newswire.extractor.assembly.geo import default_gazetteer
-from newswire.extractor.assembly.outlets import OUTLET_REGION_WEIGHT, OutletLexicon, with_outlet_regions
+from newswire.extractor.assembly.outlets import (
+    OUTLET_REGION_WEIGHT,
+    OutletLexicon,
+    names_its_town,
+    outlet_country,
+    outlet_names,
+    with_outlet_regions,
+)
 from newswire.extractor.pipeline import ArticleInput, EventExtractor
 from newswire.extractor.types import Sentence, SentenceAnalysis
 from tests.support.analyses import analyses_with_places
@@ -131,3 +138,57 @@ def test_a_town_named_like_a_country_is_the_town_in_its_own_paper() -> None:
     assert jordan("startribune.com", {"US.MN": 0.9, "US.IA": 0.1}) == ("JO", None)
     assert jordan("jordannews.com", {"US.KY": 1.0}) == ("JO", None)  # no Jordan in Kentucky's stories
     assert jordan("jordannews.com", {"US.MN": 0.3, "US.IA": 0.7}) == ("JO", None)  # not its home region
+
+
+def test_an_outlet_s_country_domain_says_its_country_and_a_generic_one_says_nothing() -> None:
+    known = {"CA", "GB", "RU", "US", "TV", "CO"}.__contains__
+    assert outlet_country("lfpress.ca", known) == "CA"
+    assert outlet_country("thelancasterandmorecambecitizen.co.uk", known) == "GB"
+    assert outlet_country("sptimes.ru", known) == "RU"
+    assert outlet_country("richmondregister.com", known) is None
+    assert outlet_country("news.tv", known) is None  # Tuvalu's domain, sold for television
+    assert outlet_country("eltiempo.co", known) is None  # Colombia's, sold as "company"
+    assert outlet_country("paper.zz", known) is None  # no such country
+    assert outlet_country(None, known) is None
+
+
+def test_a_label_of_the_domain_that_starts_with_the_town_names_the_outlet_s_town() -> None:
+    assert outlet_names("chronicle.augusta.com") == ("chronicle", "augusta")
+    assert outlet_names("www.news.co.uk") == ()
+    assert names_its_town(outlet_names("richmondregister.com"), "richmond")
+    assert names_its_town(outlet_names("thelancasterandmorecambecitizen.co.uk"), "lancaster")
+    assert names_its_town(outlet_names("chronicle.augusta.com"), "augusta")
+    assert not names_its_town(outlet_names("newyorkpost.com"), "york")  # inside a longer name
+    assert not names_its_town(outlet_names("adanews.com"), "ada")  # too short to trust
+
+
+def _resolved(text: str, names: list[str], outlet: str, prior: dict[str, float]) -> dict[str, tuple[str, str]]:
+    gazetteer = default_gazetteer()
+    analyses = analyses_with_places(text, names)
+    context = article_context(analyses, gazetteer).with_outlet_prior(prior, outlet)
+    places = document_places(analyses, gazetteer=gazetteer, context=context)
+    return {p.text: (p.country_code or "", p.admin1_code or "") for p in places}
+
+
+def test_a_country_domain_places_the_outlet_s_first_article() -> None:
+    text = "A woman from Lancaster has won a top award from the College of Law."
+    assert _resolved(text, ["Lancaster"], "lancaster.example", {})["Lancaster"] == ("US", "CA")  # by size alone
+    assert _resolved(text, ["Lancaster"], "citizen.co.uk", {})["Lancaster"] == ("GB", "ENG")
+
+
+def test_a_paper_s_own_town_is_the_one_in_its_regions_unless_the_article_says_another() -> None:
+    text = "An Augusta man was arrested after the crash, and Augusta police are still looking for a second man."
+    # Alone, the largest Augusta is Augsburg's old name.
+    assert _resolved(text, ["Augusta"], "statesman.example", {})["Augusta"] == ("DE", "02")
+    # A paper on the Georgia and South Carolina line, whose stories lie in both states.
+    prior = {"US.SC": 0.4, "US.GA": 0.3, "US.IL": 0.3}
+    assert _resolved(text, ["Augusta"], "chronicle.augusta.com", prior)["Augusta"] == ("US", "GA")
+    said = "An Augusta, Maine, man was arrested after the crash in Augusta."
+    assert _resolved(said, ["Augusta", "Maine"], "chronicle.augusta.com", prior)["Augusta"] == ("US", "ME")
+
+
+def test_of_two_homonyms_in_the_paper_s_regions_its_own_town_is_the_one_the_article_points_to() -> None:
+    text = "Gainesville police said the Cooke County man was held in Gainesville, north of Dallas."
+    prior = {"US.FL": 0.45, "US.TX": 0.4, "US.OK": 0.15}  # a Texas paper whose bare "Gainesville"s went astray
+    names = ["Gainesville", "Cooke County", "Dallas"]
+    assert _resolved(text, names, "gainesvilleregister.com", prior)["Gainesville"] == ("US", "TX")
