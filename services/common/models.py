@@ -38,9 +38,9 @@ PLOVER_TYPES: tuple[str, ...] = PloverType.__args__  # type: ignore[attr-defined
 EventType = Literal[PloverType, "DISASTER"]
 EVENT_TYPES: tuple[str, ...] = (*PLOVER_TYPES, "DISASTER")
 # A topic's version moves only with a change its consumers could trip on (schemas/CHANGES.md).
-EVENTS_SCHEMA_VERSION: Final = 3
-ENRICHED_SCHEMA_VERSION: Final = 3
-INCIDENTS_SCHEMA_VERSION: Final = 2
+EVENTS_SCHEMA_VERSION: Final = 4
+ENRICHED_SCHEMA_VERSION: Final = 4
+INCIDENTS_SCHEMA_VERSION: Final = 3
 
 Modality = Literal["asserted", "reported", "claimed", "threatened", "planned", "denied"]
 ActorKind = Literal[
@@ -59,11 +59,19 @@ DatePrecision = Literal["day", "week", "month", "year"]
 # A date expression's grain; "reference" is TimeML's PRESENT_REF / PAST_REF / FUTURE_REF ("now", "recently").
 DateMentionPrecision = Literal["day", "week", "month", "quarter", "season", "year", "decade", "century", "reference"]
 # "admin2": a second-level division (a US county, parish or borough), since events v3, articles.enriched v3
-# and incidents v2 (see schemas/CHANGES.md).
-GeoPrecision = Literal["city", "admin2", "admin1", "country", "unresolved"]
+# and incidents v2; "world_region": wider than a country (a continent, the European Union), since events v4,
+# articles.enriched v4 and incidents v3 (see schemas/CHANGES.md).
+GeoPrecision = Literal["city", "admin2", "admin1", "country", "world_region", "unresolved"]
 # Finest first: a town is more precise than its county, a county than its region. One ranking for every
 # reader that prefers the finer of two places (assembly's merge, the correlator's matching and agreement).
-GEO_PRECISION_RANK: Final[dict[str, int]] = {"city": 0, "admin2": 1, "admin1": 2, "country": 3, "unresolved": 4}
+GEO_PRECISION_RANK: Final[dict[str, int]] = {
+    "city": 0,
+    "admin2": 1,
+    "admin1": 2,
+    "country": 3,
+    "world_region": 4,
+    "unresolved": 5,
+}
 # Where an event's place came from when its own sentence names none.
 PlaceSource = Literal["dateline", "context"]
 
@@ -210,9 +218,10 @@ class ModelInfo(_Message):
 class Event(_Message):
     """`events`: one real-world occurrence in one article, every field backed by its evidence."""
 
-    schema_version: Literal[1, 2, 3] = Field(
+    schema_version: Literal[1, 2, 3, 4] = Field(
         default=EVENTS_SCHEMA_VERSION,
-        description="3 since the admin2 precision, 2 since DISASTER; records written before carry 1 or 2",
+        description="4 since the world_region precision, 3 since admin2, 2 since DISASTER; records written before "
+        "carry 1, 2 or 3",
     )
     event_id: Sha256Hex
     article_id: Sha256Hex
@@ -256,7 +265,8 @@ class PlaceMention(_Message):
     admin1: str | None = Field(default=None, description="the first-level region's name, where the gazetteer has it")
     admin1_code: str | None = None
     feature_class: str | None = Field(
-        default=None, description="GeoNames feature class: A country/region/county, P town"
+        default=None,
+        description="GeoNames feature class: A country/region/county, L continent or zone (the EU), P town",
     )
     feature_code: str | None = None
     precision: GeoPrecision = "unresolved"
@@ -276,9 +286,10 @@ class DateMention(_Message):
 class EnrichedArticle(_Message):
     """`articles.enriched`: the document view (GDELT GKG-like) for consumers who want articles."""
 
-    schema_version: Literal[1, 2, 3] = Field(
+    schema_version: Literal[1, 2, 3, 4] = Field(
         default=ENRICHED_SCHEMA_VERSION,
-        description="3 since the admin2 precision, 2 since places and dates; records written before carry 1 or 2",
+        description="4 since the world_region precision, 3 since admin2, 2 since places and dates; records written "
+        "before carry 1, 2 or 3",
     )
     article_id: Sha256Hex
     url: str
@@ -366,8 +377,9 @@ class IncidentReport(_Message):
 class Incident(_Message):
     """`incidents`: one real-world occurrence seen across reports; compacted, keyed by incident_id."""
 
-    schema_version: Literal[1, 2] = Field(
-        default=INCIDENTS_SCHEMA_VERSION, description="2 since the admin2 precision; records written before carry 1"
+    schema_version: Literal[1, 2, 3] = Field(
+        default=INCIDENTS_SCHEMA_VERSION,
+        description="3 since the world_region precision, 2 since admin2; records written before carry 1 or 2",
     )
     incident_id: Sha256Hex
     revision: int = Field(ge=1, description="1 when opened, one more with each report that joins: the latest wins")

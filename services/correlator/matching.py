@@ -114,6 +114,8 @@ def place_pair_score(a: Location | None, b: Location | None) -> float | None:
         return 0.8 if distance <= _NEAR_KM["admin2"] else 0.65
     if grain == "admin1" and not same_region and distance >= _FAR_KM["admin1"]:
         return None
+    if grain == "world_region":
+        return 0.5  # "in Europe" neither joins nor parts two reports
     if grain == "country":
         return 0.55
     return 0.7 if same_region or distance <= _NEAR_KM["admin1"] else 0.5

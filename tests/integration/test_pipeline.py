@@ -98,7 +98,7 @@ async def test_demo_feed_to_events_end_to_end(kafka_bootstrap: str, tmp_path: Pa
                 orjson.loads(v) for v in enriched if orjson.loads(v)["article_id"] == seed["article_id"]
             )
             # The document view: every place and date, offsets into the clean text the extractor read.
-            assert seed_enriched["schema_version"] == 3
+            assert seed_enriched["schema_version"] == 4
             places = seed_enriched["places"]
             assert all(seed["text"][p["start"] : p["end"]] == p["text"] for p in places), places
             homs = [p for p in places if p["text"] == "Homs"]

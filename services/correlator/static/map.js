@@ -300,7 +300,7 @@
     const ptext = placeText(inc.place);
     if (ptext) l2.append(el("span", "place", ptext));
     if (inc.place && inc.place.precision && inc.place.precision !== "city" && hasCoords(inc)) {
-      const level = { country: "country-level", admin2: "county-level" }[inc.place.precision] || "region-level";
+      const level = { country: "country-level", admin2: "county-level", world_region: "continent-level" }[inc.place.precision] || "region-level";
       l2.append(el("span", "precision", level));
     }
     if (!hasCoords(inc)) l2.append(el("span", "noplace", ptext ? "not on map" : "no place"));

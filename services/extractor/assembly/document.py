@@ -110,7 +110,7 @@ def _ids_by_name(places: Sequence[PlaceMention]) -> dict[str, set[int]]:
     """The GeoNames ids each town or country name resolved to in the article."""
     ids: dict[str, set[int]] = {}
     for place in places:
-        if place.geonames_id is not None and place.precision in ("city", "country"):
+        if place.geonames_id is not None and place.precision in ("city", "country", "world_region"):
             ids.setdefault(normalise_name(place.text), set()).add(place.geonames_id)
     return ids
 
@@ -133,7 +133,8 @@ def _one_sense(places: list[PlaceMention], gazetteer: Gazetteer, context: Countr
         return places
     unified = []
     for place in places:
-        sense = chosen.get(normalise_name(place.text)) if place.precision in ("city", "country") else None
+        one_sense = place.precision in ("city", "country", "world_region")
+        sense = chosen.get(normalise_name(place.text)) if one_sense else None
         if sense is not None and sense.geonames_id != place.geonames_id:
             update = sense.model_dump(exclude={"text", "start", "end", "confidence"})
             place = place.model_copy(update={**update, "confidence": min(place.confidence, sense.confidence)})
@@ -450,15 +451,17 @@ def _place(
         country_code=location.country_code,
         admin1=_admin1_name(location, gazetteer) if not is_country else None,
         admin1_code=location.admin1 if not is_country else None,
-        feature_class="A" if location.precision in ("country", "admin1", "admin2") else "P",
-        feature_code=_FEATURE_CODES.get(location.precision, "PPL"),
+        feature_class=_FEATURE_CLASSES.get(location.precision, "P"),
+        feature_code=(record.feature_code if record else None) or _FEATURE_CODES.get(location.precision, "PPL"),
         precision=location.precision,
         confidence=_confidence(surface, location, gazetteer, context),
     )
 
 
 # GeoNames feature codes by precision (a town is a PPL, whatever its rank).
-_FEATURE_CODES = {"country": "PCLI", "admin1": "ADM1", "admin2": "ADM2"}
+_FEATURE_CODES = {"country": "PCLI", "admin1": "ADM1", "admin2": "ADM2", "world_region": "CONT"}
+# GeoNames feature classes: A a country or division, L an area (a continent, a zone such as the EU), P a town.
+_FEATURE_CLASSES = {"country": "A", "admin1": "A", "admin2": "A", "world_region": "L"}
 
 
 def _confidence(surface: str, location: Location, gazetteer: Gazetteer, context: CountryContext) -> float:
@@ -470,7 +473,7 @@ def _confidence(surface: str, location: Location, gazetteer: Gazetteer, context:
             return 0.9
         return 0.75 if context.region_score(location.country_code or "", location.admin1) > 0 else 0.5
     homonym_countries = {place.country_code for place in gazetteer.lookup(surface)}
-    if location.precision == "country" or len(homonym_countries) <= 1:
+    if location.precision in ("country", "world_region") or len(homonym_countries) <= 1:
         return 0.9
     if location.country_code and context.knows(location.country_code):
         return 0.75

@@ -30,20 +30,22 @@ from typing import Any, Literal
 
 from ...common.geo import haversine_km, trimmed_middle
 from ...common.memory import paused_gc
-from ...common.models import GeoPrecision, Location
+from ...common.models import GEO_PRECISION_RANK, GeoPrecision, Location
 from ..types import EntitySpan
 from .counties import County, us_counties
 from .country_points import country_points
 from .outlets import names_its_town, outlet_country, outlet_names, with_outlet_regions
 from .regions import admin1_regions
+from .world_regions import CONTINENT_ADJECTIVES, world_region_records
 
-PlaceKind = Literal["city", "county", "region", "country"]
+PlaceKind = Literal["city", "county", "region", "country", "world_region"]
 
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """One gazetteer record: a city, a US county, a first-level region (a US state) or a country. A county
-    has no GeoNames id (None), and its population is that of its towns (see `counties.py`)."""
+    """One gazetteer record: a city, a US county, a first-level region (a US state), a country or a world
+    region (a continent, the EU: `world_regions.py`, country code ""). A county has no GeoNames id (None),
+    and its population is that of its towns (see `counties.py`)."""
 
     geonames_id: int | None
     name: str
@@ -53,6 +55,7 @@ class Place:
     lon: float | None
     population: int
     kind: PlaceKind
+    feature_code: str | None = None  # GeoNames' code, where the kind does not say it (CONT, ZN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +76,7 @@ _COUNTRY_ALIASES = {
     "Netherlands": "NL", "Holland": "NL", "Czech Republic": "CZ", "Burma": "MM", "Congo": "CD", "DRC": "CD",
     "DR Congo": "CD", "Cote d'Ivoire": "CI", "Palestine": "PS", "Gaza": "PS", "West Bank": "PS",
     "UAE": "AE", "Emirates": "AE", "East Timor": "TL", "Macedonia": "MK", "Swaziland": "SZ",
-    "Vatican City": "VA", "Korea": "KR",
+    "Vatican City": "VA", "Korea": "KR", "Russian Federation": "RU",
 }  # fmt: skip
 # Adjectives of nationality: they give context and actors' countries, never an event's place.
 DEMONYMS = {
@@ -173,6 +176,8 @@ _DWARFING_FACTOR = 5
 _DWARFING_POPULATION = 250_000
 # A place the tagger found needs context only when it is smaller than this.
 _UNHINTED_POPULATION = 100_000
+# What a name of that very kind means outright, unless the article places a namesake town.
+_WIDE_KINDS = ("country", "world_region")
 _OF_PLACE = re.compile(
     r"^(?:the\s+)?(?:Port|Bay|Gulf|Strait|City|Province|Governorate|Region|District|Outskirts)\s+of\s+"
 )
@@ -213,6 +218,7 @@ class Gazetteer:
         countries: Iterable[Mapping[str, Any]],
         regions: Iterable[Mapping[str, Any]] = (),
         counties: Iterable[County] = (),
+        world_regions: Iterable[Mapping[str, Any]] = (),
     ) -> None:
         self._by_name: dict[str, list[Place]] = {}
         self._by_id: dict[int, Place] = {}
@@ -237,6 +243,8 @@ class Gazetteer:
         for alias, code in _COUNTRY_ALIASES.items():
             if code in self._countries:
                 self._add(alias, self._countries[code])
+        for record in world_regions:
+            self._add_world_region(record)
         for region in regions:
             self._add_region(
                 Place(
@@ -283,6 +291,30 @@ class Gazetteer:
             self._by_id[int(city["geonameid"])] = place
             for key in keys:
                 self._by_name.setdefault(key, []).append(place)
+
+    def _add_world_region(self, record: Mapping[str, Any]) -> None:
+        point: tuple[float | None, float | None] = (record.get("latitude"), record.get("longitude"))
+        members = [self._countries[code] for code in record.get("members", ()) if code in self._countries]
+        located = [m for m in members if m.lat is not None and m.lon is not None and m.population > 0]
+        if point[0] is None and located:
+            people = sum(m.population for m in located)
+            point = (
+                round(sum(m.population * (m.lat or 0.0) for m in located) / people, 3),
+                round(sum(m.population * (m.lon or 0.0) for m in located) / people, 3),
+            )
+        place = Place(
+            geonames_id=int(record["geonameid"]),
+            name=str(record["name"]),
+            country_code="",
+            admin1=None,
+            lat=point[0],
+            lon=point[1],
+            population=int(record.get("population") or 0),
+            kind="world_region",
+            feature_code=str(record["feature_code"]),
+        )
+        for name in (place.name, *record.get("names", ())):
+            self._add(name, place)
 
     def _add_region(self, place: Place) -> None:
         self._regions[(place.country_code, place.admin1 or "")] = place
@@ -386,7 +418,9 @@ def default_gazetteer(min_population: int = 5000) -> Gazetteer:
             }
             for region in admin1_regions()
         ]
-        return Gazetteer(cities, cache.get_countries().values(), regions, us_counties())
+        countries = list(cache.get_countries().values())
+        wider = world_region_records(cache.get_continents().values(), countries)
+        return Gazetteer(cities, countries, regions, us_counties(), wider)
 
 
 def _country_points(cities: Sequence[Mapping[str, Any]]) -> dict[str, tuple[float, float]]:
@@ -478,6 +512,9 @@ class CountryContext:
     own_votes: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     # The regions written right after a town's name ("Augusta, Maine" -> {"augusta": ("US.ME",)}).
     regions_after: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The counties the article names in full, by their bare name ("dekalb" -> DeKalb County, Georgia, or
+    # every DeKalb County where no state says which): the bare name said again means one of them.
+    counties_named: Mapping[str, tuple[Place, ...]] = field(default_factory=dict)
     # The name being resolved, left out of the votes (`for_mention`).
     own_name: str | None = None
     # The regions the article's outlet usually reports from, as shares (`with_outlet_prior`): their countries'
@@ -514,6 +551,7 @@ class CountryContext:
             co_mention_points=self.co_mention_points,
             own_votes=self.own_votes,
             regions_after=self.regions_after,
+            counties_named=self.counties_named,
             own_name=own,
             outlet_regions=self.outlet_regions,
             outlet=self.outlet,
@@ -646,6 +684,7 @@ def country_context(
     regions_after: dict[str, tuple[str, ...]] = {}
     county_weight = 0.0
     county_spans: list[tuple[str, list[tuple[int, int]]]] = []
+    counties_named: dict[str, tuple[Place, ...]] = {}
     for text, entities in sentences:
         counties = county_mentions(text, gazetteer)
         spans = [(c.start, c.end) for c in counties]
@@ -656,6 +695,9 @@ def country_context(
             states = {county.state} if county.state else {place.admin1 for place in county.candidates}
             weights["US"] = weights.get("US", 0.0) + 1.0
             county_weight += 1.0
+            bare = normalise_name(_COUNTY_SUFFIX.sub("", county.surface))
+            named = tuple(p for p in county.candidates if not county.state or p.admin1 == county.state)
+            counties_named[bare] = tuple(dict.fromkeys((*counties_named.get(bare, ()), *named)))
             for state in states:
                 regions[f"US.{state}"] = regions.get(f"US.{state}", 0.0) + 1.0 / len(states)
             # Its towns lie near it: "Athens" beside Henderson County is Texas's Athens, the county seat.
@@ -713,8 +755,8 @@ def country_context(
                     ((name, found) for _, name in _name_parts(entity.text) if (found := gazetteer.lookup(name))),
                     (surface, []),
                 )
-            if any(p.kind == "country" or (p.kind == "region" and p.country_code == "US") for p in candidates):
-                continue  # a country or a state, counted above: "Brazil" is not Brazil, Indiana
+            if any(p.kind in _WIDE_KINDS or (p.kind == "region" and p.country_code == "US") for p in candidates):
+                continue  # a country or a state, counted above: "Brazil" is not Brazil, Indiana; "Europe" no country
             # Only places of that very name: "Berea" does not say Syria because Aleppo was once Beroea.
             places = [place for place in candidates if _bears_the_name(place, surface)] or candidates
             dominant = _dominant_homonym(places)
@@ -742,6 +784,7 @@ def country_context(
         co_mention_points={name: points for name, points in co_mention_points.items() if points},
         own_votes=own_votes,
         regions_after=regions_after,
+        counties_named=counties_named,
     )
 
 
@@ -944,6 +987,22 @@ def _state_after(rest: str, gazetteer: Gazetteer) -> tuple[str, int, int] | None
     return None
 
 
+_COUNTY_SUFFIX = re.compile(r"\s+(?:County|Parish|Borough|Census\s+Area)$")
+
+
+def county_named_in_full(surface: str, candidates: Sequence[Place], context: CountryContext) -> Place | None:
+    """The county a bare name means where the article also names it in full ("DeKalb County ... in
+    DeKalb"), unless the name is a country's or a state's, or a town of that name lies in the state of the
+    county meant ("Los Angeles County" beside "Los Angeles" is the city, left to the towns' rules)."""
+    counties = context.counties_named.get(normalise_name(surface))
+    if not counties or any(p.kind in ("country", "region", "world_region") for p in candidates):
+        return None
+    county = choose_place(counties, context, counties[0].name)
+    if county is None or any(p.kind == "city" and p.admin1 == county.admin1 for p in candidates):
+        return None
+    return county
+
+
 def resolve_county(mention: CountyMention, context: CountryContext) -> Place | None:
     """The county a mention means: in the state written after it; else the one most of the towns the
     article names lie in ("Paris and Henry County": Tennessee's, where Paris is); else the one the
@@ -962,6 +1021,7 @@ def _votes(homonyms: Sequence[Place]) -> Votes:
     a country's or a region's name gives `NAMED_AREA_SHARE` of it to that area: "Italy" beside "Cambridge"
     says little for Italy, Kentucky, but "Lebanon" beside Lancaster and York still says something for
     Lebanon, Pennsylvania."""
+    homonyms = [place for place in homonyms if place.kind != "world_region"]  # "Europe" says no country
     areas = [place for place in homonyms if place.kind in ("country", "region")]
     towns = [place for place in homonyms if place.kind not in ("country", "region")]
 
@@ -1071,11 +1131,11 @@ def choose_place(candidates: Sequence[Place], context: CountryContext, surface: 
         context = context.for_mention(surface)
         candidates = _by_own_name(candidates, surface, named_in_full, pointed_to=context.points_to)
         if any(
-            place.kind == "country" and normalise_name(place.name) == normalise_name(surface) for place in candidates
+            place.kind in _WIDE_KINDS and normalise_name(place.name) == normalise_name(surface) for place in candidates
         ):
-            # A country's name is the country, unless the article says where its namesake town lies: in a
-            # region it names, near other places it names ("Palestine" beside Fairfield, Texas), or in the town's
-            # own paper ("Jordan" in jordannews.com, most of whose stories are in Minnesota).
+            # A country's (or a continent's) name is the country, unless the article says where its namesake
+            # town lies: in a region it names, near other places it names ("Palestine" beside Fairfield, Texas),
+            # or in the town's own paper ("Jordan" in jordannews.com, most of whose stories are in Minnesota).
             candidates = [
                 place
                 for place in candidates
@@ -1083,7 +1143,7 @@ def choose_place(candidates: Sequence[Place], context: CountryContext, surface: 
                 or (context.region_score(place.country_code, place.admin1) > 0 and context.nearness(place) > 0)
                 or context.is_outlet_home(place)
             ]
-    if len(candidates) > 1 and not any(place.kind == "country" for place in candidates):
+    if len(candidates) > 1 and not any(place.kind in _WIDE_KINDS for place in candidates):
         # A paper's own town's name is its own town, unless it writes the name with another region after it.
         home = context.outlet_home(candidates)
         if home is not None:
@@ -1104,7 +1164,7 @@ def choose_place(candidates: Sequence[Place], context: CountryContext, surface: 
             + region
             + nearness
             + size
-            + (1.0 if place.kind == "country" else 0.0)
+            + (1.0 if place.kind in _WIDE_KINDS else 0.0)
         )
 
     best = max(candidates, key=score)
@@ -1237,6 +1297,10 @@ def resolve_toponym(surface: str, gazetteer: Gazetteer, context: CountryContext)
     if country is not None and country not in candidates:
         # "Canadian" as a place name is Canada, unless the article names Texas, where Canadian is a town
         candidates = [country, *(p for p in candidates if context.region_score(p.country_code, p.admin1) > 0)]
+    if (named_in_full := county_named_in_full(name, candidates, context)) is not None:
+        return named_in_full
+    if not candidates and name.removesuffix("s") in CONTINENT_ADJECTIVES:
+        candidates = gazetteer.lookup(CONTINENT_ADJECTIVES[name.removesuffix("s")])  # "European", "Africans"
     if not candidates and (region := _region_of_demonym(name, gazetteer)) is not None:
         candidates = [region]  # "Ohioans", "Ontarian", "Texan"
     if not candidates:
@@ -1252,12 +1316,27 @@ def resolve_toponym(surface: str, gazetteer: Gazetteer, context: CountryContext)
 
 def _region_of_demonym(name: str, gazetteer: Gazetteer) -> Place | None:
     """The region a demonym is formed from: "Ohioan" (Ohio), "Iowans" (Iowa), "Texan" (Texas), "Ontarian"
-    (Ontario), "Floridian" (Florida), "Kentuckian" (Kentucky), "Tennessean" (Tennessee)."""
-    word = name[:-1] if name.endswith("ans") else name
-    if not word.endswith("an") or " " in word:
+    (Ontario), "Floridian" (Florida), "Kentuckian" (Kentucky), "Tennessean" (Tennessee), "Dagestani"
+    (Dagestan), "Abkhaz" (Abkhazia)."""
+    word = name[:-1] if name.endswith(("ans", "is")) else name
+    if " " in word:
         return None
-    root = word[:-3]
-    for stem in (word[:-1], word[:-2], word[:-1] + "s", root + "io", root + "a", root + "y", root + "ee"):
+    if word.endswith("an"):
+        root = word[:-3]
+        stems: tuple[str, ...] = (
+            word[:-1],
+            word[:-2],
+            word[:-1] + "s",
+            root + "io",
+            root + "a",
+            root + "y",
+            root + "ee",
+        )
+    elif word.endswith("i"):
+        stems = (word[:-1],)
+    else:
+        stems = (word + "ia",)
+    for stem in stems:
         region = next((p for p in gazetteer.lookup(stem) if p.kind == "region" and p.name == stem), None)
         if region is not None:
             return region
@@ -1272,8 +1351,8 @@ def to_location(place: Place, surface: str, *, admin1_level: bool = False) -> Lo
     """`admin1_level`: a city standing in for its province ("Deraa province"), so no city id. A county is
     named as the gazetteer names it ("Jackson County" for the "Jackson" of "Jackson and Barrow counties")."""
     precision: GeoPrecision = "city"
-    if place.kind == "country":
-        precision = "country"
+    if place.kind in ("country", "world_region"):
+        precision = place.kind
     elif place.kind == "county":
         precision = "admin2"
     elif place.kind == "region" or admin1_level:
@@ -1281,7 +1360,7 @@ def to_location(place: Place, surface: str, *, admin1_level: bool = False) -> Lo
     return Location(
         name=place.name if place.kind == "county" else surface,
         geonames_id=None if admin1_level and place.kind == "city" else place.geonames_id,
-        country_code=place.country_code,
+        country_code=place.country_code or None,
         admin1=place.admin1,
         lat=place.lat,
         lon=place.lon,
@@ -1343,10 +1422,10 @@ def find_places(
                 p
                 for p in candidates
                 if surface not in NOT_PLACES
-                and (p.kind == "country" or p.population >= _UNHINTED_POPULATION or context.knows(p.country_code))
+                and (p.kind in _WIDE_KINDS or p.population >= _UNHINTED_POPULATION or context.knows(p.country_code))
             ]
         else:
-            countries = [p for p in candidates if p.kind == "country"]
+            countries = [p for p in candidates if p.kind in _WIDE_KINDS]
             if countries:
                 candidates = countries
             elif cue is None or surface in NOT_PLACES:
@@ -1358,11 +1437,15 @@ def find_places(
         if attributive:
             # The owner, not the place. A name that is also a country's stands for a region at most
             # ("Georgia officials"), never for a namesake town ("US warplanes" are not from Us, France).
-            names_a_country = any(p.kind == "country" for p in candidates)
-            candidates = [p for p in candidates if p.kind == "region" or (p.kind != "country" and not names_a_country)]
+            names_a_country = any(p.kind in _WIDE_KINDS for p in candidates)
+            candidates = [
+                p for p in candidates if p.kind == "region" or (p.kind not in _WIDE_KINDS and not names_a_country)
+            ]
             if not candidates:
                 return False
-        place = choose_place(candidates, context, lookup_name)
+        place = (from_tagger and county_named_in_full(lookup_name, candidates, context)) or choose_place(
+            candidates, context, lookup_name
+        )
         if place is None and not (from_tagger and keep_unresolved):
             return False
         location = to_location(place, surface, admin1_level=admin1_level) if place else None
@@ -1492,16 +1575,15 @@ _GENERIC_PLACE_WORDS = frozenset(
 )  # fmt: skip
 
 
-_PRECISION_RANK = {"city": 0, "admin2": 1, "admin1": 2, "country": 3, "unresolved": 4}
-
-
 def best_location(mentions: Sequence[PlaceMention]) -> Location | None:
     """Where a sentence's event happened: the most specific resolved place, ignoring where a reporter
     filed from; among equals, the first."""
     usable = [m for m in mentions if m.location is not None and m.cue != "reporting from"]
     if not usable:
         return None
-    best = min(usable, key=lambda m: (_PRECISION_RANK[m.location.precision if m.location else "unresolved"], m.start))
+    best = min(
+        usable, key=lambda m: (GEO_PRECISION_RANK[m.location.precision if m.location else "unresolved"], m.start)
+    )
     return best.location
 
 

@@ -254,6 +254,9 @@ def test_place_scores_follow_distance_and_precision() -> None:
     assert place_pair_score(DERAA, KABUL) is None  # another country
     assert place_pair_score(DERAA, DARAA_PROVINCE) == 0.7
     assert place_pair_score(DERAA, None) == 0.5
+    # "In Asia" neither joins a report to Deraa's incident nor parts it, like a report with no place.
+    asia = Location(name="Asia", geonames_id=6255147, lat=29.84, lon=89.3, precision="world_region")
+    assert place_pair_score(DERAA, asia) == place_pair_score(asia, KABUL) == 0.5
     assert 238 < haversine_km(DERAA.lat or 0, DERAA.lon or 0, HOMS.lat or 0, HOMS.lon or 0) < 244
 
 

@@ -126,7 +126,7 @@ def test_the_enriched_article_carries_places_and_dates_resolved_against_publicat
     extractor = EventExtractor(_NoEvents())  # type: ignore[arg-type]
     article = ArticleInput(article_id="a" * 64, text=TEXT, published_at=datetime(2013, 3, 20, 9, tzinfo=UTC))
     enriched = extractor.extract([article])[0].enriched
-    assert enriched.schema_version == 3
+    assert enriched.schema_version == 4
     assert enriched.model == ModelInfo(name="none", version="0", encoder="none")
     assert [(d.text, d.value) for d in enriched.dates] == [("Friday", "2013-03-15"), ("next month", "2013-04")]
     assert all(TEXT[d.start : d.end] == d.text for d in enriched.dates)
@@ -417,3 +417,32 @@ def _events(analyses: list[SentenceAnalysis], text: str, **options: Any) -> list
         model=ModelInfo(name="m", version="1", encoder="e"),
         **options,
     )
+
+
+def test_a_continent_and_the_eu_are_world_regions_not_their_namesake_towns() -> None:
+    text = "EU ministers met as migrants crossed from Africa to Europe, and EU monitors arrived in Georgia."
+    places = document_places(analyses_with_places(text, ["Africa", "Europe", "Georgia"]))
+    by_text = {p.text: p for p in places}
+    africa = by_text["Africa"]  # not África, a Mexican village
+    assert africa.geonames_id == 6255146 and africa.precision == "world_region" and africa.country_code is None
+    assert africa.feature_class == "L" and africa.feature_code == "CONT" and africa.admin1 is None
+    assert africa.lat is not None and africa.lon is not None and -10 < africa.lat < 20 and 10 < africa.lon < 30
+    assert by_text["Europe"].geonames_id == 6255148 and by_text["Europe"].precision == "world_region"
+    # "EU monitors" stands for the union, as "Turkish officials" for Turkey; neither is Eu in Normandy.
+    assert all(p.country_code != "FR" for p in places)
+    union = by_text["EU"]
+    assert union.geonames_id == 6695072 and union.feature_code == "ZN" and union.precision == "world_region"
+    # Its point is its members' middle weighted by their people: in Germany or France, not Normandy's Eu.
+    assert union.lat is not None and union.lon is not None and 45 < union.lat < 52 and 2 < union.lon < 14
+
+
+def test_a_bare_name_the_article_gives_in_full_as_a_county_is_that_county() -> None:
+    text = "Storms felled trees across DeKalb County, Ga. Schools in DeKalb stayed shut, officials said."
+    places = document_places(analyses_with_places(text, ["DeKalb"]))
+    bare = next(p for p in places if p.text == "DeKalb")
+    # Not DeKalb, Illinois, the largest town of the name: the county named before, in Georgia.
+    assert (bare.name, bare.precision, bare.admin1_code) == ("DeKalb County", "admin2", "GA")
+    # A town of that name in the county's state is the town: "Los Angeles" beside its county is the city.
+    text = "Fires burned in Los Angeles County on Monday. Smoke drifted over Los Angeles."
+    city = next(p for p in document_places(analyses_with_places(text, ["Los Angeles"])) if p.start > 40)
+    assert (city.name, city.precision, city.admin1_code) == ("Los Angeles", "city", "CA")

@@ -99,15 +99,13 @@ _COUNTY = Location(name="Dodge County", country_code="US", admin1="WI", lat=43.3
 
 def test_events_v3_reads_every_earlier_record_and_v2_readers_reject_only_counties() -> None:
     """schemas/CHANGES.md, events v3: the admin2 precision; backward compatible, not forward compatible."""
-    assert schema_filename("events") == "events.v3.schema.json"
     for version in (1, 2):
         earlier = dumps(_event(schema_version=version))
-        assert validate_message("events", earlier) == []
+        assert _validate_against("events.v3.schema.json", earlier) == []
         assert loads(Event, earlier).schema_version == version
-    plain_v3 = dumps(_event())
-    assert orjson.loads(plain_v3)["schema_version"] == 3
-    county = dumps(_event(location=_COUNTY))
-    assert validate_message("events", county) == []
+    plain_v3 = dumps(_event(schema_version=3))
+    county = dumps(_event(location=_COUNTY, schema_version=3))
+    assert _validate_against("events.v3.schema.json", county) == []
     assert any("admin2" in error for error in _validate_against("events.v2.schema.json", county))
     assert len(_validate_against("events.v2.schema.json", plain_v3)) == 1  # only the version number
 
@@ -117,11 +115,55 @@ def test_a_county_is_an_admin2_place_on_every_topic_that_carries_a_place() -> No
     for topic in ("events", "articles.enriched", "incidents"):
         text = (REPO_SCHEMAS / schema_filename(topic)).read_text(encoding="utf-8")
         assert '"admin2"' in text, topic
-    assert schema_filename("incidents") == "incidents.v2.schema.json"
-    assert schema_filename("articles.enriched") == "articles.enriched.v3.schema.json"
-    for topic in ("events", "articles.enriched", "incidents"):
-        previous = f"{topic}.v{topic_schema_version(topic) - 1}.schema.json"
+    for topic, version in (("events", 3), ("articles.enriched", 3), ("incidents", 2)):
+        previous = f"{topic}.v{version - 1}.schema.json"
         assert '"admin2"' not in (REPO_SCHEMAS / previous).read_text(encoding="utf-8"), previous
+
+
+_EUROPE = Location(
+    name="Europe", geonames_id=6255148, lat=48.691, lon=9.141, precision="world_region"
+)  # no country, no region
+
+
+def test_events_v4_reads_every_earlier_record_and_v3_readers_reject_only_world_regions() -> None:
+    """schemas/CHANGES.md, events v4: the world_region precision; backward, not forward compatible."""
+    assert schema_filename("events") == "events.v4.schema.json"
+    for version in (1, 2, 3):
+        earlier = dumps(_event(schema_version=version))
+        assert validate_message("events", earlier) == []
+        assert loads(Event, earlier).schema_version == version
+    assert validate_message("events", dumps(_event(location=_COUNTY, schema_version=3))) == []
+    plain_v4 = dumps(_event())
+    assert orjson.loads(plain_v4)["schema_version"] == 4
+    in_europe = dumps(_event(location=_EUROPE))
+    assert validate_message("events", in_europe) == []
+    assert any("world_region" in error for error in _validate_against("events.v3.schema.json", in_europe))
+    assert len(_validate_against("events.v3.schema.json", plain_v4)) == 1  # only the version number
+
+
+def test_a_world_region_is_a_place_on_every_topic_that_carries_a_place() -> None:
+    """The new value is in each current file and in no earlier one."""
+    assert schema_filename("incidents") == "incidents.v3.schema.json"
+    assert schema_filename("articles.enriched") == "articles.enriched.v4.schema.json"
+    for topic in ("events", "articles.enriched", "incidents"):
+        text = (REPO_SCHEMAS / schema_filename(topic)).read_text(encoding="utf-8")
+        assert '"world_region"' in text, topic
+        previous = f"{topic}.v{topic_schema_version(topic) - 1}.schema.json"
+        assert '"world_region"' not in (REPO_SCHEMAS / previous).read_text(encoding="utf-8"), previous
+    europe = PlaceMention(
+        text="Europe", start=0, end=6, geonames_id=6255148, name="Europe", lat=48.691, lon=9.141,
+        feature_class="L", feature_code="CONT", precision="world_region", confidence=0.9,
+    )  # fmt: skip
+    with_europe = dumps(_enriched(places=[europe]))
+    assert orjson.loads(with_europe)["schema_version"] == 4
+    assert validate_message("articles.enriched", with_europe) == []
+    assert any("world_region" in e for e in _validate_against("articles.enriched.v3.schema.json", with_europe))
+    incident = _incident(
+        place=IncidentPlace(**_EUROPE.model_dump(exclude={"inherited_from"}), spread_km=0.0, reports=1)
+    )
+    assert orjson.loads(dumps(incident))["schema_version"] == 3
+    assert validate_message("incidents", dumps(incident)) == []
+    assert any("world_region" in e for e in _validate_against("incidents.v2.schema.json", dumps(incident)))
 
 
 def test_round_trip_is_lossless() -> None:
@@ -177,12 +219,12 @@ def test_enriched_v3_reads_every_v2_record_and_v2_readers_reject_only_counties()
         text="Dodge County", start=0, end=12, name="Dodge County", country_code="US", admin1="Wisconsin",
         admin1_code="WI", feature_class="A", feature_code="ADM2", precision="admin2", confidence=0.5,
     )  # fmt: skip
-    with_county = dumps(_enriched(places=[county]))
-    assert orjson.loads(with_county)["schema_version"] == 3
-    assert validate_message("articles.enriched", with_county) == []
+    with_county = dumps(_enriched(places=[county], schema_version=3))
+    assert _validate_against("articles.enriched.v3.schema.json", with_county) == []
     v2_errors = _validate_against("articles.enriched.v2.schema.json", with_county)
     assert any("admin2" in error for error in v2_errors)
-    assert len(_validate_against("articles.enriched.v2.schema.json", dumps(_enriched(places=[cairo])))) == 1
+    plain_v3 = dumps(_enriched(places=[cairo], schema_version=3))
+    assert len(_validate_against("articles.enriched.v2.schema.json", plain_v3)) == 1
 
 
 def _incident(**overrides: object) -> Incident:
@@ -212,8 +254,8 @@ def _incident(**overrides: object) -> Incident:
 
 def test_incidents_v2_reads_every_v1_record_and_v1_readers_reject_only_counties() -> None:
     """schemas/CHANGES.md, incidents v2: an incident's place and its reports' may be admin2 (a county)."""
-    in_county = dumps(_incident())
-    assert orjson.loads(in_county)["schema_version"] == 2
+    in_county = dumps(_incident(schema_version=2))
+    assert _validate_against("incidents.v2.schema.json", in_county) == []
     assert validate_message("incidents", in_county) == []
     v1_errors = _validate_against("incidents.v1.schema.json", in_county)
     assert any("admin2" in error for error in v1_errors)

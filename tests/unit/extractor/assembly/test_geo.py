@@ -472,7 +472,7 @@ def test_a_bare_washington_does_not_vote_for_the_state(gazetteer: Gazetteer) -> 
 @pytest.mark.parametrize(
     ("name", "country", "admin1"),
     [("Ohioans", "US", "OH"), ("Texan", "US", "TX"), ("Iowans", "US", "IA"), ("Floridian", "US", "FL"),
-     ("Tennesseans", "US", "TN"), ("Ontarians", "CA", "08")],
+     ("Tennesseans", "US", "TN"), ("Ontarians", "CA", "08"), ("Dagestani", "RU", "17"), ("Abkhaz", "GE", "02")],
 )  # fmt: skip
 def test_a_region_s_demonym_given_as_a_place_name_is_the_region(
     gazetteer: Gazetteer, name: str, country: str, admin1: str
@@ -575,3 +575,13 @@ def test_a_tagged_word_that_names_a_building_a_road_or_nothing_is_no_place(gazet
     entities = (*_tagged(text, "I", "Hospital", "Area", "Augusta", "Georgia"),)
     found = [m.surface for m in find_places(text, entities, gazetteer, country_context([(text, entities)], gazetteer))]
     assert found == ["Augusta", "Georgia"]
+
+
+def test_a_continent_s_name_or_adjective_as_a_place_name_is_the_continent(gazetteer: Gazetteer) -> None:
+    context = CountryContext({"US": 2.0})
+    for surface, geonames_id in (("Africa", 6255146), ("African", 6255146), ("European", 6255148)):
+        place = resolve_toponym(surface, gazetteer, context)
+        assert place is not None and place.geonames_id == geonames_id and place.kind == "world_region", surface
+    # An article that names a continent votes for no country through it.
+    named = country_context([("Aid to Africa rose.", (EntitySpan("LOC", "Africa", 7, 13),))], gazetteer)
+    assert "" not in named.weights and "MX" not in named.weights
