@@ -399,6 +399,31 @@ def _in_the_article_s_sense(
 _MULTIWORD_NAME = re.compile(r"\b(?:[A-Z][a-z]+\s+){1,3}(?:League|Council|Union|Nations|Front|Party|Army|Movement)\b")
 
 
+# Where a country named without a locative cue is still where the event happened: over, on or along it,
+# off its coast ("shot down over southern Colombia", "villages on Cyprus"), or one of its parts that it
+# owns in the possessive ("along Syria's northern border", "patrolled India's capital").
+_WHERE_BEFORE = re.compile(r"\b(?:over|on|along|off|patrol(?:s|led|ling)?)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}$")
+_PART_AFTER = re.compile(
+    r"^['’]s\s+(?:[a-z-]+\s+){0,3}(?:border|borders|coast|coastline|capital|territory|soil|waters|seawaters|"
+    r"north|south|east|west|northeast|northwest|southeast|southwest|region|regions|province|provinces|"
+    r"countryside|interior|frontier|mountains|highlands|airspace|cities|towns|villages)\b"
+)
+
+
+def _owner_or_party(mention: PlaceMention, sentence_text: str) -> bool:
+    """A country named with no locative cue is whose or who, not where: "Ecuador shot down a helicopter",
+    "the UN task force for Syria said", "U.S. troops", "Taiwan's tribes". Where nothing else in the sentence
+    is a place, the event then inherits the article's place with the precision that says so. On the first
+    3,000 event-locations sentences: placed right 0.647 -> 0.655, wrong 0.331 -> 0.318, false place
+    0.607 -> 0.538, event rate unchanged."""
+    location = mention.location
+    if mention.cue is not None or location is None or location.precision != "country":
+        return False
+    if _WHERE_BEFORE.search(sentence_text, max(0, mention.start - 40), mention.start):
+        return False
+    return not _PART_AFTER.match(sentence_text[mention.end :])
+
+
 def _dateline(sentences: Sequence[str], gazetteer: Gazetteer, context: CountryContext) -> tuple[int, Dateline] | None:
     """The article's dateline ("DERAA, Syria (Reuters) -") and the index of the sentence it opens."""
     for index, sentence_text in enumerate(sentences[:3]):
@@ -434,6 +459,7 @@ def _sentence_drafts(
         and not _inside_person(m.start, analysis, sentence_text)
         and not merely_mentioned(sentence_text, m.start)
     ]
+    where = [m for m in place_mentions if not _owner_or_party(m, sentence_text)]
     speech = attribution is not None and event_type in SPEECH_ACT_TYPES
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence_text)] if speech else []
     # In a speech act the speaker's own figures ("you who have thousands of people in jail") are rhetoric.
@@ -446,13 +472,17 @@ def _sentence_drafts(
     for clause in _clauses(sentence_text, mentions):
         clause_text = sentence_text[clause.start : clause.end]
         in_clause = [m for m in place_mentions if clause.start <= m.start < clause.end]
-        location = best_location(in_clause) or (
-            best_location(place_mentions) if clause.start == 0 and clause.end == len(sentence_text) else None
+        whole = clause.start == 0 and clause.end == len(sentence_text)
+        # The place the clause names, owners and parties too ("U.S. troops"): their country is the default
+        # for its actors; where the event happened leaves them out.
+        named = best_location(in_clause) or (best_location(place_mentions) if whole else None)
+        location = best_location([m for m in where if clause.start <= m.start < clause.end]) or (
+            best_location(where) if whole else None
         )
         hint = _between_towns_hint(clause_text, gazetteer, context)
         if hint is not None:
-            location = None
-        default_country = (location.country_code if location else None) or main_country
+            location = named = None
+        default_country = (named.country_code if named else None) or main_country
         # A running total or period toll ("3,500 killed in the crackdown", "since March") is never an
         # occurrence's toll: it is left out of the counts, and a clause that is nothing but a tally (an
         # action with only such a count) yields no event at all.
@@ -530,6 +560,10 @@ def _sentence_drafts(
             counts=counts,
             attribution=attribution,
         )
+        if named is not None and not draft.has_participant():
+            # The owner or party was all the clause had to go on: it stays, so the event does ("Ukraine has
+            # destroyed its missiles").
+            draft = replace(draft, location=named)
         unknown_place = next((m.surface for m in in_clause if m.location is None), None)
         results.append((draft, hint, unknown_place))
     return results

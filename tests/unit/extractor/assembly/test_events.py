@@ -168,3 +168,26 @@ def test_a_say_word_used_as_a_noun_does_not_hide_the_actor(gazetteer: Gazetteer)
 def test_a_victim_named_by_who_she_is_makes_the_event(gazetteer: Gazetteer) -> None:
     events = _assemble("A 28-year-old woman was gang-raped on a bus in front of her daughter.", ["ASSAULT"], gazetteer)
     assert [(e.target.name, e.target.kind) if e.target else None for e in events] == [("woman", "civilians")]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # A country with no locative cue is the actor or the owner, not where: the event has no place.
+        ("Ecuador shot down a Peruvian helicopter, killing five crew members.", None),
+        ("Two aid workers were killed when their convoy was bombed, the UN envoy for Syria said.", None),
+        ("Taiwan's aborigines clashed with police outside the ministry, injuring 12 officers.", None),
+        # Over, on or along a country, or a part of it in the possessive, is where.
+        ("Rebels shot down an army helicopter over southern Colombia, killing four soldiers.", "Colombia"),
+        ("Gunmen attacked two border posts along Syria's northern border, killing six guards.", "Syria"),
+        ("An earthquake destroyed villages on Cyprus, killing at least 40 people.", "Cyprus"),
+        ("Gunmen killed 12 soldiers in Niger on Sunday.", "Niger"),
+    ],
+)
+def test_a_country_named_without_a_cue_is_whose_or_who_not_where(
+    gazetteer: Gazetteer, text: str, place: str | None
+) -> None:
+    events = _assemble(text, ["ASSAULT"], gazetteer)
+    assert events, text
+    located = [e.location.name for e in events if e.location is not None and e.location.inherited_from is None]
+    assert located == ([place] if place else []), text
