@@ -165,6 +165,14 @@ _NOT_REGION_NAMES = frozenset(
         "South West", "Midwest", "Mid-West", "Highlands", "Islands", "Pacific", "Atlantic", "Orient", "Oriental",
     }
 )  # fmt: skip
+# "North Kivu", "Western Darfur", "Lower Saxony": a compass word before a name other regions share.
+_COMPASS_PREFIX = re.compile(
+    r"^(?:North|South|East|West|Central|Northern|Southern|Eastern|Western|Upper|Lower|Nord|Sud)\s+(?P<rest>[A-Z].*)$"
+)
+# Words that leave a shared name meaning nothing ("North District", "Red Sea Region", "Upper River").
+_SAYS_NOTHING = frozenset(
+    {"District", "Province", "Region", "Regions", "River", "East", "Aimak", "Governorate", "Cape"}
+)
 _ADMINISTRATIVE_WORDS = re.compile(
     r"^(?:Muhafazat|Mayorality\s+of|Republic\s+of|Respublika|Province\s+of|State\s+of)\s+|"
     r"\s+(?:Governorate|Province|Oblast|Krai|Region|Prefecture|Department|Autonomous\s+Region)$"
@@ -245,8 +253,9 @@ class Gazetteer:
                 self._add(alias, self._countries[code])
         for record in world_regions:
             self._add_world_region(record)
+        added: list[Place] = []
         for region in regions:
-            self._add_region(
+            added.append(
                 Place(
                     geonames_id=int(region["geonameid"]) if region.get("geonameid") else None,
                     name=str(region["name"]),
@@ -258,6 +267,8 @@ class Gazetteer:
                     kind="region",
                 )
             )
+            self._add_region(added[-1])
+        self._add_shared_regions(added)
         for county in counties:
             self._add_county(county)
         for city in cities:
@@ -331,6 +342,39 @@ class Gazetteer:
                 self._add(abbreviation, place)
                 self._add(re.sub(r"\.(?=\w)", ". ", abbreviation), place)  # "W. Va." as well as "W.Va."
 
+    def _add_shared_regions(self, regions: Sequence[Place]) -> None:
+        """A name that several regions of one country share after a compass word stands for them together:
+        news writes "Darfur" for North, South, West, East and Central Darfur, "Kivu" for North and South Kivu,
+        "Java" and "Sumatra" for their provinces. Its point is their middle weighted by their people; it
+        has no GeoNames id and no admin1 code (it is none of them). Not where the rest is a country's name
+        ("Upper Austria") or says nothing ("North District", "Western Province")."""
+        groups: dict[tuple[str, str], list[Place]] = {}
+        for region in regions:
+            match = _COMPASS_PREFIX.match(_ADMINISTRATIVE_WORDS.sub("", region.name))
+            if region.country_code != "US" and match is not None:
+                groups.setdefault((region.country_code, match.group("rest")), []).append(region)
+        for (country, rest), parts in sorted(groups.items()):
+            located = [p for p in parts if p.lat is not None and p.lon is not None]
+            if len(parts) < 2 or len(located) < 2 or rest in NOT_PLACES or rest in _NOT_REGION_NAMES:
+                continue
+            if set(rest.split()) & _SAYS_NOTHING or any(
+                p.kind == "country" or (p.kind == "region" and p.country_code == country) for p in self.lookup(rest)
+            ):
+                continue  # "Upper Austria"; Finland has an "Ostrobothnia" of its own
+            people = sum(p.population for p in located)
+            weights = [p.population / people if people else 1 / len(located) for p in located]
+            place = Place(
+                geonames_id=None,
+                name=rest,
+                country_code=country,
+                admin1=None,
+                lat=round(sum(w * (p.lat or 0.0) for w, p in zip(weights, located, strict=True)), 3),
+                lon=round(sum(w * (p.lon or 0.0) for w, p in zip(weights, located, strict=True)), 3),
+                population=sum(p.population for p in parts),
+                kind="region",
+            )
+            self._add(rest, place)
+
     def _add_county(self, county: County) -> None:
         place = Place(
             geonames_id=None,
@@ -393,7 +437,12 @@ class Gazetteer:
 
 # Short forms the press writes that GeoNames does not list; "Ft. Worth" and "Mt. Vernon" are spelt out
 # (`_spelled_out`). "LA" is left alone: it is Louisiana's postal code too.
-_PRESS_SHORT_FORMS = {"l.a.": "los angeles", "s.f.": "san francisco", "n.y.c.": "new york city"}
+_PRESS_SHORT_FORMS = {
+    "l.a.": "los angeles",
+    "s.f.": "san francisco",
+    "n.y.c.": "new york city",
+    "phila.": "philadelphia",
+}
 
 
 @lru_cache(maxsize=4)

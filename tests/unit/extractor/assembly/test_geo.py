@@ -545,7 +545,13 @@ def test_a_street_named_after_a_far_city_casts_no_vote_for_it(gazetteer: Gazette
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("L.A.", "Los Angeles"), ("S.F.", "San Francisco"), ("N.Y.C.", "New York City"), ("Ft. Worth", "Fort Worth")],
+    [
+        ("L.A.", "Los Angeles"),
+        ("S.F.", "San Francisco"),
+        ("N.Y.C.", "New York City"),
+        ("Ft. Worth", "Fort Worth"),
+        ("Phila.", "Philadelphia"),
+    ],
 )
 def test_short_forms_the_press_writes_are_the_places(gazetteer: Gazetteer, name: str, expected: str) -> None:
     place = resolve_toponym(name, gazetteer, CountryContext({"US": 1.0}))
@@ -585,3 +591,18 @@ def test_a_continent_s_name_or_adjective_as_a_place_name_is_the_continent(gazett
     # An article that names a continent votes for no country through it.
     named = country_context([("Aid to Africa rose.", (EntitySpan("LOC", "Africa", 7, 13),))], gazetteer)
     assert "" not in named.weights and "MX" not in named.weights
+
+
+def test_a_name_regions_share_after_a_compass_word_is_all_of_them(gazetteer: Gazetteer) -> None:
+    """ "Darfur" is North, South, West, East and Central Darfur together; "Kivu" Nord and South Kivu."""
+    context = CountryContext({"SD": 1.0, "CD": 1.0})
+    for name, country, lat, lon in (("Darfur", "SD", 12.2, 24.8), ("Kivu", "CD", -1.6, 29.1)):
+        place = resolve_toponym(name, gazetteer, context)
+        assert place is not None and (place.kind, place.country_code, place.admin1) == ("region", country, None)
+        assert place.lat is not None and place.lon is not None
+        assert haversine_km(place.lat, place.lon, lat, lon) < 100, name
+    located = _locate("Fighting spread across Darfur on Monday.", gazetteer, CountryContext({"SD": 1.0}))
+    assert located is not None and located.precision == "admin1" and located.geonames_id is None
+    # Not a country's name ("Upper Austria") nor a word that says nothing ("Western Province").
+    assert all(p.kind == "country" for p in gazetteer.lookup("Austria"))
+    assert not [p for p in gazetteer.lookup("Province") if p.kind == "region"]
