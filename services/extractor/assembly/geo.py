@@ -1538,9 +1538,25 @@ def find_places(
                 continue
             if surface in DEMONYMS or surface.split()[0] in DEMONYMS:
                 continue
+            if _part_of_a_longer_name(text, start, end, match.start(), match.end()):
+                continue
             if add(start, end, surface, from_tagger=False):
                 break
     return sorted(mentions, key=lambda mention: mention.start)
+
+
+# A particle that joins the parts of one name: "Bab al-Hawa", "Ahrar al-Sham", "Palais de l'Europe".
+_PARTICLE_AFTER = re.compile(r"^(?:\s+|-)(?:al|el|ad|ar|as|an|de|del|du|des|la|le|of)[-\s]")
+_PARTICLE_FIRST = re.compile(r"^(?:al|el|ad|ar|as|an)-")
+
+
+def _part_of_a_longer_name(text: str, start: int, end: int, run_start: int, run_end: int) -> bool:
+    """Part of a capitalised run joined to the rest by a particle: the head of a name the gazetteer does
+    not know ("Bab" of the Bab al-Hawa crossing, "Palais" of the Palais de l'Europe) or its tail after
+    another word ("al-Sham" of Ahrar al-Sham), not a place of its own."""
+    if end < run_end and _PARTICLE_AFTER.match(text[end:run_end]):
+        return True
+    return start > run_start and bool(_PARTICLE_FIRST.match(text[start:end]))
 
 
 def with_abbreviation_stop(text: str, entity: EntitySpan, gazetteer: Gazetteer) -> EntitySpan:

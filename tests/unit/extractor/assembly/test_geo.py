@@ -606,3 +606,19 @@ def test_a_name_regions_share_after_a_compass_word_is_all_of_them(gazetteer: Gaz
     # Not a country's name ("Upper Austria") nor a word that says nothing ("Western Province").
     assert all(p.kind == "country" for p in gazetteer.lookup("Austria"))
     assert not [p for p in gazetteer.lookup("Province") if p.kind == "region"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Two car bombs exploded at the Bab al-Hawa border crossing in Idlib.", ["Idlib"]),
+        ("Fighters of Ahrar al-Sham shelled positions near Latakia.", ["Latakia"]),
+        ("Workers demonstrated outside the Palais de l'Europe in Strasbourg.", ["Strasbourg"]),
+        ("Ships were seized at the Port of Latakia.", ["Port of Latakia"]),
+    ],
+)
+def test_a_part_of_a_name_joined_by_a_particle_is_no_place_of_its_own(
+    gazetteer: Gazetteer, text: str, expected: list[str]
+) -> None:
+    context = CountryContext({"SY": 2.0, "FR": 1.0})
+    assert [m.surface for m in find_places(text, (), gazetteer, context) if m.location is not None] == expected
