@@ -305,14 +305,9 @@ class Gazetteer:
 
     def _add_world_region(self, record: Mapping[str, Any]) -> None:
         point: tuple[float | None, float | None] = (record.get("latitude"), record.get("longitude"))
-        members = [self._countries[code] for code in record.get("members", ()) if code in self._countries]
-        located = [m for m in members if m.lat is not None and m.lon is not None and m.population > 0]
-        if point[0] is None and located:
-            people = sum(m.population for m in located)
-            point = (
-                round(sum(m.population * (m.lat or 0.0) for m in located) / people, 3),
-                round(sum(m.population * (m.lon or 0.0) for m in located) / people, 3),
-            )
+        if point[0] is None:
+            members = [self._countries[code] for code in record.get("members", ()) if code in self._countries]
+            point = _middle_by_people(members) or point
         place = Place(
             geonames_id=int(record["geonameid"]),
             name=str(record["name"]),
@@ -354,22 +349,20 @@ class Gazetteer:
             if region.country_code != "US" and match is not None:
                 groups.setdefault((region.country_code, match.group("rest")), []).append(region)
         for (country, rest), parts in sorted(groups.items()):
-            located = [p for p in parts if p.lat is not None and p.lon is not None]
-            if len(parts) < 2 or len(located) < 2 or rest in NOT_PLACES or rest in _NOT_REGION_NAMES:
+            middle = _middle_by_people(parts)
+            if len(parts) < 2 or middle is None or rest in NOT_PLACES or rest in _NOT_REGION_NAMES:
                 continue
             if set(rest.split()) & _SAYS_NOTHING or any(
                 p.kind == "country" or (p.kind == "region" and p.country_code == country) for p in self.lookup(rest)
             ):
                 continue  # "Upper Austria"; Finland has an "Ostrobothnia" of its own
-            people = sum(p.population for p in located)
-            weights = [p.population / people if people else 1 / len(located) for p in located]
             place = Place(
                 geonames_id=None,
                 name=rest,
                 country_code=country,
                 admin1=None,
-                lat=round(sum(w * (p.lat or 0.0) for w, p in zip(weights, located, strict=True)), 3),
-                lon=round(sum(w * (p.lon or 0.0) for w, p in zip(weights, located, strict=True)), 3),
+                lat=middle[0],
+                lon=middle[1],
                 population=sum(p.population for p in parts),
                 kind="region",
             )
@@ -433,6 +426,20 @@ class Gazetteer:
             if place.kind == "country":
                 return place.country_code
         return None
+
+
+def _middle_by_people(places: Sequence[Place]) -> tuple[float, float] | None:
+    """The middle of places that have a point, each weighted by its people (equally where none are counted);
+    None where none has a point."""
+    located = [(p.lat, p.lon, p.population) for p in places if p.lat is not None and p.lon is not None]
+    if not located:
+        return None
+    people = sum(population for _, _, population in located)
+    weights = [population / people if people else 1 / len(located) for _, _, population in located]
+    return (
+        round(sum(w * lat for w, (lat, _, _) in zip(weights, located, strict=True)), 3),
+        round(sum(w * lon for w, (_, lon, _) in zip(weights, located, strict=True)), 3),
+    )
 
 
 # Short forms the press writes that GeoNames does not list; "Ft. Worth" and "Mt. Vernon" are spelt out
