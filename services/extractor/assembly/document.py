@@ -106,11 +106,16 @@ def place_senses(places: Sequence[PlaceMention]) -> dict[str, int]:
     return {name: next(iter(ids)) for name, ids in _ids_by_name(places).items() if len(ids) == 1}
 
 
+# Places a name means one of throughout an article: towns, countries and continents (regions and counties
+# are settled by their own rules).
+_ONE_SENSE_PRECISIONS = ("city", "country", "world_region")
+
+
 def _ids_by_name(places: Sequence[PlaceMention]) -> dict[str, set[int]]:
     """The GeoNames ids each town or country name resolved to in the article."""
     ids: dict[str, set[int]] = {}
     for place in places:
-        if place.geonames_id is not None and place.precision in ("city", "country", "world_region"):
+        if place.geonames_id is not None and place.precision in _ONE_SENSE_PRECISIONS:
             ids.setdefault(normalise_name(place.text), set()).add(place.geonames_id)
     return ids
 
@@ -133,8 +138,7 @@ def _one_sense(places: list[PlaceMention], gazetteer: Gazetteer, context: Countr
         return places
     unified = []
     for place in places:
-        one_sense = place.precision in ("city", "country", "world_region")
-        sense = chosen.get(normalise_name(place.text)) if one_sense else None
+        sense = chosen.get(normalise_name(place.text)) if place.precision in _ONE_SENSE_PRECISIONS else None
         if sense is not None and sense.geonames_id != place.geonames_id:
             update = sense.model_dump(exclude={"text", "start", "end", "confidence"})
             place = place.model_copy(update={**update, "confidence": min(place.confidence, sense.confidence)})
