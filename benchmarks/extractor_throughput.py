@@ -1,8 +1,10 @@
-"""Extractor throughput on this machine: torch vs ONNX Runtime (fp32, int8), micro-batched across articles.
+"""Extractor throughput on this machine: torch (fp32, bf16) vs ONNX Runtime (fp32, int8), micro-batched
+across articles.
 
 Usage:
   python benchmarks/extractor_throughput.py [--onnx build/onnx/all-MiniLM-L6-v2] [--threads 2] [--copies 3]
-      [--article-batches 1,4,16] [--sentence-batches 16,64] [--rounds 2]
+      [--backends torch,torch-bf16,onnx-fp32,onnx-int8] [--article-batches 1,4,16] [--sentence-batches 16,64]
+      [--rounds 2]
 
 The workload is the demo site's articles (services/demo/site/articles/*.html, cleaned by the cleaner)
 plus the seed article, repeated `--copies` times. For each backend, article micro-batch size and encoder
@@ -42,7 +44,7 @@ def main() -> int:
     parser.add_argument("--article-batches", type=_ints, default=[1, 4, 16])
     parser.add_argument("--sentence-batches", type=_ints, default=[16, 64])
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--backends", default="torch,onnx-fp32,onnx-int8")
+    parser.add_argument("--backends", default="torch,torch-bf16,onnx-fp32,onnx-int8")
     parser.add_argument("--seed-article", type=Path, default=SEED_ARTICLE)
     args = parser.parse_args()
     import torch
@@ -96,7 +98,8 @@ def main() -> int:
     summary: list[str] = []
     for backend in args.backends.split(","):
         analyzer = SentenceAnalyzer(
-            backend="torch" if backend == "torch" else "onnx",
+            backend="torch" if backend.startswith("torch") else "onnx",
+            precision="bf16" if backend == "torch-bf16" else "fp32",
             onnx_path=paths.get(backend),
             batch_size=64,
             torch_threads=args.threads,

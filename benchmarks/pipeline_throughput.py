@@ -101,13 +101,15 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def ceiling(texts: list[str], batch_articles: int) -> tuple[float, float, int]:
-    """Seconds to code the texts with the extractor, and to only encode their sentences, in-process."""
-    from newswire.extractor.analyzer import SentenceAnalyzer
-    from newswire.extractor.pipeline import ArticleInput, EventExtractor
+    """Seconds to code the texts with the extractor, and to only encode their sentences, in-process, both
+    built from the same `NEWSWIRE_EXTRACTOR__*` settings as the service (backend, precision, threads)."""
+    from newswire.extractor.app import load_extractor
+    from newswire.extractor.pipeline import ArticleInput
     from newswire.extractor.sentences import split_sentences
+    from newswire.extractor.settings import ExtractorSettings
 
-    analyzer = SentenceAnalyzer()
-    extractor = EventExtractor(analyzer)
+    extractor = load_extractor(ExtractorSettings().extractor)
+    analyzer = extractor.analyzer
     articles = [ArticleInput(article_id=f"{i:064x}", text=text) for i, text in enumerate(texts)]
     extractor.extract(articles[:2])  # warm
     began = time.perf_counter()

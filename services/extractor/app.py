@@ -34,6 +34,7 @@ def load_extractor(options: ExtractorOptions) -> EventExtractor:
         blas_threads=options.blas_threads,
         torch_threads=options.torch_threads,
         onnx_threads=options.onnx_threads,
+        precision=options.precision,
     )
     outlets = None
     if options.outlet_prior:

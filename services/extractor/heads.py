@@ -237,14 +237,17 @@ class TransformerHead:
         inner = _gelu(self._linear(hidden, p + "i"), str(self.meta.get("activation", "gelu")))
         return _layer_norm(hidden + self._linear(inner, p + "out"), a[p + "ln2_W"], a[p + "ln2_b"], eps)
 
-    def logits(self, hidden: FloatArray, attention_mask: IntArray, *, use_torch: bool | None = None) -> FloatArray:
+    def logits(
+        self, hidden: FloatArray, attention_mask: IntArray, *, use_torch: bool | None = None, bf16: bool = False
+    ) -> FloatArray:
         """`hidden` is [B, T, H] at `tap_layer`; `attention_mask` [B, T] marks real tokens.
 
         Where torch is already loaded (the torch encoder backend) the layers run in torch, whose fused,
         threaded kernels take about half numpy's time; the ONNX backend never imports torch for them.
+        `bf16` runs torch's matrix products in bfloat16, as a bf16 encoder does its own.
         """
         if use_torch if use_torch is not None else "torch" in sys.modules:
-            return self._torch_logits(hidden, attention_mask)
+            return self._torch_logits(hidden, attention_mask, bf16=bf16)
         states = hidden.astype(np.float32)
         additive = ((1.0 - attention_mask[:, None, None, :].astype(np.float32)) * -1e4).astype(np.float32)
         for index in range(self.layer_count):
@@ -254,11 +257,11 @@ class TransformerHead:
         pooled = mean / np.clip(np.linalg.norm(mean, axis=1, keepdims=True), 1e-12, None)
         return self._linear(pooled * float(self.meta.get("logit_scale", 1.0)), "fc")
 
-    def predict_proba(self, hidden: FloatArray, attention_mask: IntArray) -> FloatArray:
-        return _softmax(self.logits(hidden, attention_mask))
+    def predict_proba(self, hidden: FloatArray, attention_mask: IntArray, *, bf16: bool = False) -> FloatArray:
+        return _softmax(self.logits(hidden, attention_mask, bf16=bf16))
 
-    def _torch_logits(self, hidden: FloatArray, attention_mask: IntArray) -> FloatArray:
-        """The same computation as the numpy path of `logits`, in torch (results agree to ~1e-5)."""
+    def _torch_logits(self, hidden: FloatArray, attention_mask: IntArray, *, bf16: bool = False) -> FloatArray:
+        """The same computation as the numpy path of `logits`, in torch (results agree to ~1e-5 in fp32)."""
         import torch
         import torch.nn.functional as F
 
@@ -268,7 +271,7 @@ class TransformerHead:
         heads = int(self.meta["num_heads"])
         eps = float(self.meta.get("layer_norm_eps", 1e-12))
         activation = str(self.meta.get("activation", "gelu"))
-        with torch.inference_mode():
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             states = torch.from_numpy(np.ascontiguousarray(hidden, dtype=np.float32))
             mask = torch.from_numpy(np.ascontiguousarray(attention_mask, dtype=np.float32))
             batch, steps, width = states.shape
@@ -306,7 +309,7 @@ class TransformerHead:
             mean = (states * weights).sum(dim=1) / weights.sum(dim=1).clamp_min(1e-9)
             pooled = mean / mean.norm(dim=1, keepdim=True).clamp_min(1e-12)
             logits = F.linear(pooled * float(self.meta.get("logit_scale", 1.0)), a["fc_W"], a["fc_b"])
-        result: FloatArray = logits.numpy().astype(np.float32)
+        result: FloatArray = logits.float().numpy()
         return result
 
     def save(self, directory: Path) -> None:

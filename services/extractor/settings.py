@@ -57,6 +57,13 @@ class ExtractorOptions(BaseModel):
         ge=1,
         description="ONNX Runtime intra-op threads for the onnx backend (None: as torch_threads)",
     )
+    precision: Literal["auto", "fp32", "bf16"] = Field(
+        default="fp32",
+        description=(
+            "the torch encoder's arithmetic: 'bf16' runs its matrix products in bfloat16, 'auto' does so where "
+            "the CPU computes bfloat16 natively (AVX512-BF16, AMX) and keeps fp32 elsewhere"
+        ),
+    )
     event_threshold: float = Field(
         default=0.35,
         ge=0,

@@ -54,14 +54,16 @@ def load_encoder(
     onnx_path: Path | None = None,
     torch_threads: int | None = None,
     onnx_threads: int | None = None,
+    precision: str = "fp32",
 ) -> TextEncoder:
     """The configured backend: torch (default) or an ONNX export made by `newswire export-onnx`.
 
     Thread counts left as None take `default_intra_op_threads()`; ONNX Runtime falls back to `torch_threads`
-    so that one setting sizes either backend.
+    so that one setting sizes either backend. `precision` is the torch backend's (see `Encoder`); an ONNX
+    export carries its own.
     """
     if backend == "torch":
-        return Encoder(name_or_path, device=device, threads=torch_threads)
+        return Encoder(name_or_path, device=device, threads=torch_threads, precision=precision)
     if backend == "onnx":
         return OnnxEncoder(
             onnx_path if onnx_path is not None else default_onnx_path(name_or_path),

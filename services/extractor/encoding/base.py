@@ -27,6 +27,7 @@ class TextEncoder(Protocol):
 
     name: str
     fingerprint: str
+    precision: str  # the arithmetic: "fp32", "bf16" (torch) or "int8" (an ONNX int8 graph)
     hidden_size: int
     layer_count: int  # transformer layers; `encode(layers=...)` accepts 0..layer_count
     max_length: int

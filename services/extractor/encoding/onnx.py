@@ -51,6 +51,7 @@ class OnnxEncoder:
         meta_file = directory / META_FILE
         meta: dict[str, Any] = json.loads(meta_file.read_text()) if meta_file.is_file() else {}
         self.variant = "int8" if self.graph.name == INT8_FILE else "fp32"
+        self.precision = self.variant
         base_name = str(meta.get("encoder") or encoder_display_name(str(directory)))
         self.name = f"{base_name}+onnx-{self.variant}"
         # Heads were trained on the source weights; matching their fingerprint keeps the mismatch check quiet.

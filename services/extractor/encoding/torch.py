@@ -6,9 +6,11 @@ with ONNX Runtime alone (the container image) still imports the encoding package
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..arrays import FloatArray, IntArray
 from .base import EncodedBatch, default_intra_op_threads, empty_batch, encoder_display_name, resolve_encoder, tokenize
@@ -20,15 +22,25 @@ class Encoder:
 
     `threads` sizes torch's process-wide intra-op pool. Left as None it only ever lowers the pool, to
     `default_intra_op_threads()`, so that a caller who chose fewer keeps them.
+
+    `precision` "bf16" runs the matrix products in bfloat16 under autocast (layer norms and softmax stay
+    fp32); "auto" picks it where the CPU computes bfloat16 natively (AVX512-BF16 or AMX), else fp32.
+    Training always encodes in fp32 (the default), so heads are fitted on exact features.
     """
 
     def __init__(
-        self, name_or_path: str = "default", device: str = "cpu", max_length: int = 128, threads: int | None = None
+        self,
+        name_or_path: str = "default",
+        device: str = "cpu",
+        max_length: int = 128,
+        threads: int | None = None,
+        precision: str = "fp32",
     ) -> None:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
         self._torch = torch
+        self.precision = resolve_precision(precision, device)
         if threads is not None:
             torch.set_num_threads(threads)
         elif torch.get_num_threads() > default_intra_op_threads():
@@ -47,6 +59,15 @@ class Encoder:
         self.hidden_size = int(self.model.config.hidden_size)
         self.layer_count = int(getattr(self.model.config, "num_hidden_layers", 0))
         self.fingerprint = self._fingerprint()
+        # Like the ONNX backend's "+onnx-int8", the name says when the arithmetic is not the weights' own;
+        # the fingerprint stays the weights', which the heads were trained on.
+        if self.precision == "bf16":
+            self.name += "+bf16"
+
+    def _autocast(self) -> Any:
+        if self.precision == "bf16":
+            return self._torch.autocast(device_type=self.device.split(":")[0], dtype=self._torch.bfloat16)
+        return contextlib.nullcontext()
 
     def _fingerprint(self) -> str:
         """Short hash of the weights' identity so model versions change when the encoder does."""
@@ -77,7 +98,7 @@ class Encoder:
             return encoded.hidden_states[layer], encoded.attention_mask
         tokenized = tokenize(self.tokenizer, texts, self.max_length)
         inputs = {name: torch.from_numpy(value).to(self.device) for name, value in tokenized.inputs.items()}
-        with torch.inference_mode():
+        with torch.inference_mode(), self._autocast():
             hidden = embeddings(input_ids=inputs["input_ids"], token_type_ids=inputs.get("token_type_ids"))
             mask = inputs["attention_mask"][:, None, None, :].to(hidden.dtype)
             additive = (1.0 - mask) * torch.finfo(hidden.dtype).min
@@ -92,7 +113,7 @@ class Encoder:
             return empty_batch(self.hidden_size, layers)
         tokenized = tokenize(self.tokenizer, texts, self.max_length)
         inputs = {name: torch.from_numpy(value).to(self.device) for name, value in tokenized.inputs.items()}
-        with torch.inference_mode():
+        with torch.inference_mode(), self._autocast():
             output = self.model(**inputs, output_hidden_states=bool(layers))
             tokens = output.last_hidden_state
             taps = {layer: output.hidden_states[layer].float().cpu().numpy() for layer in layers}
@@ -108,3 +129,21 @@ class Encoder:
             special_tokens_mask=tokenized.special_tokens_mask,
             hidden_states=taps,
         )
+
+
+def resolve_precision(precision: str, device: str) -> str:
+    """ "fp32" or "bf16" for a setting of "fp32", "bf16" or "auto" (bf16 where the hardware computes it
+    natively: emulated bfloat16 on an older CPU is slower than fp32)."""
+    if precision in ("fp32", "bf16"):
+        return precision
+    if precision != "auto":
+        raise ValueError(f"unknown encoder precision {precision!r}; expected 'auto', 'fp32' or 'bf16'")
+    import torch
+
+    if device.startswith("cuda"):
+        return "bf16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "fp32"
+    if device == "cpu":
+        cpu = torch.cpu
+        native = getattr(cpu, "_is_avx512_bf16_supported", None), getattr(cpu, "_is_amx_tile_supported", None)
+        return "bf16" if any(check is not None and check() for check in native) else "fp32"
+    return "fp32"

@@ -7,9 +7,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 import pytest
 
 from newswire.extractor.encoding import Encoder, default_intra_op_threads, load_encoder
+from newswire.extractor.encoding.torch import resolve_precision
 from newswire.extractor.settings import ExtractorSettings
 from tests.support import paths
 
@@ -58,10 +60,18 @@ def test_thread_settings_from_the_environment_reach_the_encoder(monkeypatch: pyt
     monkeypatch.setenv("NEWSWIRE_EXTRACTOR__GAZETTEER_CACHE_DIR", "")
     monkeypatch.setenv("NEWSWIRE_EXTRACTOR__TORCH_THREADS", "3")
     monkeypatch.setenv("NEWSWIRE_EXTRACTOR__ONNX_THREADS", "2")
+    monkeypatch.setenv("NEWSWIRE_EXTRACTOR__PRECISION", "bf16")
     with pytest.raises(_EncoderRequested):
         load_extractor(ExtractorSettings().extractor)
     assert requested["torch_threads"] == 3
     assert requested["onnx_threads"] == 2
+    assert requested["precision"] == "bf16"
+
+
+def test_an_unknown_precision_is_refused_by_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSWIRE_EXTRACTOR__PRECISION", "fp16")
+    with pytest.raises(ValueError, match="auto"):
+        ExtractorSettings()
 
 
 @pytest.fixture
@@ -101,3 +111,41 @@ def test_the_gazetteer_size_can_be_set_from_the_environment(monkeypatch: pytest.
     monkeypatch.setenv("NEWSWIRE_EXTRACTOR__GAZETTEER_MIN_POPULATION", "750")
     with pytest.raises(ValueError, match="500, 1000, 5000 or 15000"):
         ExtractorSettings()
+
+
+@pytest.mark.parametrize(
+    ("bf16_units", "amx", "expected"),
+    [(True, False, "bf16"), (False, True, "bf16"), (False, False, "fp32")],
+    ids=["avx512-bf16", "amx", "neither"],
+)
+def test_auto_precision_takes_bf16_only_where_the_cpu_computes_it_natively(
+    monkeypatch: pytest.MonkeyPatch, bf16_units: bool, amx: bool, expected: str
+) -> None:
+    """Emulated bfloat16 on an older CPU is slower than fp32, so "auto" must not pick it there."""
+    torch = pytest.importorskip("torch")
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: bf16_units, raising=False)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: amx, raising=False)
+    assert resolve_precision("auto", "cpu") == expected
+    assert resolve_precision("fp32", "cpu") == "fp32"
+    assert resolve_precision("bf16", "cpu") == "bf16"
+    with pytest.raises(ValueError, match="precision"):
+        resolve_precision("half", "cpu")
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("torch_threads_restored")
+def test_a_bf16_encoder_says_so_and_stays_close_to_fp32() -> None:
+    """bfloat16 keeps 8 bits of mantissa: the sentence vectors must still point the same way, and the
+    name (hence every event's model) must tell a consumer which arithmetic coded it."""
+    texts = ["Police fired tear gas at protesters in Athens on Friday.", "Talks in Moscow."]
+    exact = Encoder("default")
+    fast = Encoder("default", precision="bf16")
+    assert exact.name == "all-MiniLM-L6-v2"
+    assert fast.name == "all-MiniLM-L6-v2+bf16"
+    assert fast.fingerprint == exact.fingerprint  # the same weights: heads trained on them still apply
+    a, b = exact.encode(texts, layers=[2]), fast.encode(texts, layers=[2])
+    assert b.token_embeddings.dtype == a.token_embeddings.dtype == np.float32
+    assert float((a.pooled * b.pooled).sum(axis=1).min()) > 0.999
+    assert not np.array_equal(a.token_embeddings, b.token_embeddings)  # bf16 did run
+    hidden, _ = fast.hidden_state(texts, 2)
+    np.testing.assert_allclose(hidden, a.hidden_states[2], atol=0.2)

@@ -72,18 +72,39 @@ def test_numpy_layers_reproduce_the_encoders_top_layers() -> None:
     np.testing.assert_allclose(head.predict_proba(hidden[head.tap_layer].numpy(), mask.numpy()), expected, atol=1e-5)
 
 
-def test_padding_does_not_change_a_rows_prediction() -> None:
+def _two_layer_head(seed: int, classes: list[str]) -> tuple[TransformerHead, np.ndarray, Any]:
+    """An untrained head over the tiny BERT's top two layers, with layer-1 states of ragged inputs."""
     model = _tiny_bert()
-    ids, mask = _inputs(2)
+    ids, mask = _inputs(seed)
     with torch.no_grad():
         states = model(input_ids=ids, attention_mask=mask, output_hidden_states=True).hidden_states[1].numpy()
     config = TopLayerConfig(layers=2)
-    net, shape = torch_modules(model, config, classes=2)
-    head = head_from_torch(net, shape, config, total_layers=3, classes=["x", "y"])
+    net, shape = torch_modules(model, config, classes=len(classes))
+    return head_from_torch(net, shape, config, total_layers=3, classes=classes), states, mask
+
+
+def test_padding_does_not_change_a_rows_prediction() -> None:
+    head, states, mask = _two_layer_head(2, ["x", "y"])
     width = int(mask[0].sum())
     alone = head.predict_proba(states[:1, :width], mask.numpy()[:1, :width])
     batched = head.predict_proba(states, mask.numpy())
     np.testing.assert_allclose(alone[0], batched[0], atol=1e-5)
+
+
+def test_bf16_layers_stay_close_to_fp32_and_differ_from_them() -> None:
+    """A bf16 encoder runs the sub-type layers in bf16 too: same classes, probabilities within a few
+    hundredths, and not silently the fp32 arithmetic."""
+    head, states, mask = _two_layer_head(4, ["a", "b", "c"])
+    exact = head.predict_proba(states, mask.numpy())
+    fast = head.predict_proba(states, mask.numpy(), bf16=True)
+    assert fast.dtype == np.float32
+    np.testing.assert_allclose(fast, exact, atol=0.03)
+    assert not np.array_equal(fast, exact)
+    # the numpy path (the ONNX backend's, no torch) has no bf16 and ignores the flag
+    np.testing.assert_allclose(
+        head.logits(states, mask.numpy(), use_torch=False, bf16=True),
+        head.logits(states, mask.numpy(), use_torch=False),
+    )
 
 
 def _toy_task(model: Any) -> tuple[np.ndarray, np.ndarray, list[str]]:
