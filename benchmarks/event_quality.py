@@ -230,12 +230,22 @@ def main() -> int:
             "detector_ece": ece,
             "seconds": round(time.monotonic() - started),
             "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
+            "precision": serving_precision(),
             "sets": [dataclasses.asdict(result) for result in results],
         }
         args.record.write_text(json.dumps(record, indent=2) + "\n")
         if args.record.name == END_TO_END_FILE and (args.record.parent / "MODEL_CARD.md").exists():
             write_model_card(args.record.parent)  # the card states the figures just recorded
     return 0
+
+
+def serving_precision() -> str:
+    """The encoder arithmetic `newswire extract` ran in: the heads are trained in fp32 whatever it is."""
+    from newswire.extractor.encoding.torch import resolve_precision
+    from newswire.extractor.settings import ExtractorSettings
+
+    options = ExtractorSettings().extractor
+    return "onnx" if options.backend == "onnx" else resolve_precision(options.precision, options.device)
 
 
 if __name__ == "__main__":

@@ -119,6 +119,10 @@ def _end_to_end_lines(out: Path) -> list[str]:
         + (f"{record['seconds'] / 60:.0f} min on {record['machine']}; " if "seconds" in record else "")
         + f"detector ECE, head only: {record['detector_ece']:.4f}).",
         "",
+        # Records made before the precision setting existed were all scored in fp32.
+        f"Encoder arithmetic while `newswire extract` scored: {record.get('precision', 'fp32')} (heads are "
+        "trained on fp32 features; the README's bf16 row compares the two).",
+        "",
         "| set | metric | score | event rate | gold rate | inputs |",
         "|---|---|---|---|---|---|",
     ]

@@ -25,11 +25,13 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def events() -> list[Event]:
+@pytest.fixture(scope="module", params=["fp32", "bf16"])
+def events(request: pytest.FixtureRequest) -> list[Event]:
+    """Every pin holds in both arithmetics the encoder may run in (`auto` picks bf16 on some CPUs)."""
     text = SEED.read_text(encoding="utf-8")
     article = ArticleInput(article_id="5" * 64, text=text, published_at=datetime(2011, 11, 15, 12, tzinfo=UTC))
-    (result,) = load_extractor(ExtractorOptions()).extract([article])
+    (result,) = load_extractor(ExtractorOptions(precision=request.param)).extract([article])
+    assert result.events and all(e.model.encoder.endswith("+bf16") == (request.param == "bf16") for e in result.events)
     return result.events
 
 
