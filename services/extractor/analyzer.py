@@ -113,8 +113,8 @@ class SentenceAnalyzer:
             precision=precision,
         )
         self.batch_size = max(1, batch_size)
-        # The fine-tuned sub-type layers follow the encoder's arithmetic: in bf16, they were a seventh of
-        # the extractor's time in fp32.
+        # The fine-tuned sub-type layers follow the encoder's arithmetic: left in fp32 beside a bf16
+        # encoder, they took a seventh of the extractor's time.
         self._bf16 = self.encoder.precision == "bf16"
         self.event_threshold = event_threshold
         self.event_head = DenseHead.load(self.models_dir / EVENT_HEAD)
