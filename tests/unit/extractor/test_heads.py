@@ -135,7 +135,7 @@ def test_spans_lose_edge_punctuation_and_possessives() -> None:
     assert [text[s.start : s.end] for s in spans] == ["Council (SNC)", "Syria"]
 
 
-def test_numpy_bilstm_matches_torch(tmp_path: Path) -> None:
+def test_numpy_and_torch_bilstm_match_the_trained_torch_module(tmp_path: Path) -> None:
     import torch
 
     torch.manual_seed(3)
@@ -158,11 +158,13 @@ def test_numpy_bilstm_matches_torch(tmp_path: Path) -> None:
     for sentence, expected in zip(sentences, batched, strict=True):
         got = head.token_log_probs(sentence.embeddings, sentence.features)
         np.testing.assert_allclose(got, expected, atol=1e-4)
-    # all at once, padded to the longest: each row's backward pass must start at its own last token
-    together = head.token_log_probs_batch([(s.embeddings, s.features) for s in sentences])
-    assert [len(rows) for rows in together] == [5, 2, 9]
-    for got, expected in zip(together, batched, strict=True):
-        np.testing.assert_allclose(got, expected, atol=1e-4)
+    # all at once, padded to the longest: each row's backward pass must start at its own last token, in
+    # the numpy step loop (the ONNX backend's) and in torch's packed LSTM (the torch backend's) alike
+    for use_torch in (False, True):
+        together = head.token_log_probs_batch([(s.embeddings, s.features) for s in sentences], use_torch=use_torch)
+        assert [len(rows) for rows in together] == [5, 2, 9]
+        for got, expected in zip(together, batched, strict=True):
+            np.testing.assert_allclose(got, expected, atol=1e-4)
     one_by_one = [head.decode(s.embeddings, s.features)[0] for s in sentences]
     assert [tags for tags, _ in head.decode_batch([(s.embeddings, s.features) for s in sentences])] == one_by_one
 
