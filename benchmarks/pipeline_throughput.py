@@ -3,12 +3,15 @@
 Usage:
   python benchmarks/pipeline_throughput.py ../shared/data --articles 300
   python benchmarks/pipeline_throughput.py ../shared/data --articles 300 --offered-rate 2
+  python benchmarks/pipeline_throughput.py ../shared/data --extractors 2 --extractor-threads 1 --partitions 4
 
 Builds the pages from the real news and blog pages in article-extraction/ and article-metadata/ (each
 reused under several URLs to reach --articles), serves them on 127.0.0.1 behind five feeds, and runs the
 fetcher, cleaner and extractor as separate processes on a broker of their own. The politeness limits
 for 127.0.0.1 are raised (no per-host delay, 16 pages at a time). Without --offered-rate every page is
 listed at once (throughput); with it, pages are listed at that rate (latency under a given load).
+`--extractors` runs that many extractor processes in one consumer group (they split the partitions),
+to measure the process layout a host of this size should run.
 
 Prints sustained articles/s from the first fetch to the last enriched record; per-article latency p50
 and p99 from Kafka record timestamps (queued on fetcher.urls -> articles.enriched); CPU seconds per
@@ -133,6 +136,9 @@ def main() -> int:
     parser.add_argument("--offered-rate", type=float, default=None, help="pages listed per second")
     parser.add_argument("--timeout-s", type=float, default=1800.0)
     parser.add_argument("--ceiling-articles", type=int, default=60, help="clean texts coded for the ceiling")
+    parser.add_argument("--extractors", type=int, default=1, help="extractor processes in one consumer group")
+    parser.add_argument("--extractor-threads", type=int, default=None, help="torch intra-op threads of each")
+    parser.add_argument("--partitions", type=int, default=None, help="partitions per topic (default: settings)")
     args = parser.parse_args()
     pages = load_pages(args.data)
     workdir = Path(tempfile.mkdtemp(prefix="newswire-throughput-"))
@@ -154,7 +160,14 @@ def main() -> int:
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
     }
-    services = [Instance(name, name, env, workdir) for name in ("fetcher", "cleaner", "extractor")]
+    if args.partitions:
+        env["NEWSWIRE_KAFKA__PARTITIONS"] = str(args.partitions)
+    if args.extractor_threads:
+        env["NEWSWIRE_EXTRACTOR__TORCH_THREADS"] = str(args.extractor_threads)
+        os.environ["NEWSWIRE_EXTRACTOR__TORCH_THREADS"] = str(args.extractor_threads)  # the ceiling's too
+    extractors = ["extractor"] if args.extractors == 1 else [f"extractor-{k + 1}" for k in range(args.extractors)]
+    services = [Instance(name, name, env, workdir) for name in ("fetcher", "cleaner")]
+    services += [Instance("extractor", name, env, workdir) for name in extractors]
     broker_peak = 0
     try:
         for service in services:
@@ -196,6 +209,9 @@ def main() -> int:
     memory = ", ".join(f"{s.name} {s.peak_rss / 2**20:.0f} MiB" for s in services)
     reasons = Counter(orjson.loads(r.value)["error_message"][:50] for r in dead if r.value)
     print(f"{len(done)} of {args.articles} articles enriched; {len(pages)} distinct pages; offered {offered}")
+    threads = args.extractor_threads or "as settings"
+    partitions = args.partitions or "as settings"
+    print(f"layout: {args.extractors} extractor process(es), torch threads {threads}, partitions {partitions}")
     print(f"dead-lettered: {len(dead)} {dict(reasons.most_common(3))}")
     print(f"sustained {rate:.2f} articles/s, first fetch to last enriched record ({last - first_fetch:.0f} s)")
     print(f"latency queued -> enriched: p50 {p50:.2f} s, p99 {p99:.2f} s")
