@@ -106,6 +106,8 @@ def code_in_stages(extractor: Any, articles: list[Any], batch_articles: int) -> 
 
 
 def encode_only(analyzer: Any, sentences: list[str]) -> float:
+    """Seconds to encode the sentences alone, sorted and batched as the analyzer batches them: the
+    model-only ceiling the extractor is measured against (also `pipeline_throughput.py`'s)."""
     order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
     began = time.perf_counter()
     for start in range(0, len(order), analyzer.batch_size):

@@ -191,6 +191,12 @@ def _layer_norm(x: FloatArray, gamma: FloatArray, beta: FloatArray, eps: float) 
     return normed
 
 
+def _runs_in_torch(use_torch: bool | None) -> bool:
+    """Whether a head runs its layers in torch: as asked, else where torch is already loaded (the torch
+    encoder backend). The ONNX backend never imports torch for a head."""
+    return use_torch if use_torch is not None else "torch" in sys.modules
+
+
 @dataclass
 class TransformerHead:
     """The encoder's top layers, fine-tuned for one task, re-run in numpy from a hidden state the shared
@@ -246,7 +252,7 @@ class TransformerHead:
         threaded kernels take about half numpy's time; the ONNX backend never imports torch for them.
         `bf16` runs torch's matrix products in bfloat16, as a bf16 encoder does its own.
         """
-        if use_torch if use_torch is not None else "torch" in sys.modules:
+        if _runs_in_torch(use_torch):
             return self._torch_logits(hidden, attention_mask, bf16=bf16)
         states = hidden.astype(np.float32)
         additive = ((1.0 - attention_mask[:, None, None, :].astype(np.float32)) * -1e4).astype(np.float32)
@@ -671,7 +677,7 @@ class TaggerHead:
         inputs = np.zeros((len(sentences), steps, width), dtype=np.float32)
         for row, (embeddings, features) in enumerate(sentences):
             inputs[row, : lengths[row]] = np.concatenate([embeddings.astype(np.float32), features], axis=1)
-        if use_torch if use_torch is not None else "torch" in sys.modules:
+        if _runs_in_torch(use_torch):
             log_probs = self._torch_log_probs(inputs, lengths)
         else:
             log_probs = self._numpy_log_probs(inputs, lengths)
