@@ -61,7 +61,7 @@ from newswire.extractor.training import (
     without,
     write_model_card,
 )
-from newswire.extractor.training.heads.subtypes import _subset as subtype_subset
+from newswire.extractor.training.heads.subtypes import DEFAULT_TOP_LAYERS, subtype_subset
 
 ALL_SETS = ("case", "police", "cameo", "background")
 
@@ -95,7 +95,7 @@ def _fold_models(
         if cached is not None and (cached / "weights.npz").exists():
             shutil.copytree(cached, out / SUBTYPE_HEAD, dirs_exist_ok=True)
         else:
-            head = train_subtypes(subtype_subset(data, train_index), seed, model)
+            head = train_subtypes(subtype_subset(data, train_index), seed, model, DEFAULT_TOP_LAYERS)
             head.meta = {**head.meta, **_bundled_subtype_decoding(base)}
             head.save(out / SUBTYPE_HEAD)
             if cached is not None:
@@ -158,7 +158,8 @@ def main() -> int:
         if subtype_data is not None:
             train_index = np.array(sorted(set(range(len(case))) - set(held_case)))
             key = hashlib.sha256(
-                f"{encoder.fingerprint}|{args.seed}|{sorted(set(subtype_data.labels))}".encode()
+                # the fine-tuning settings too: a cached head trained otherwise is not this one
+                f"{encoder.fingerprint}|{args.seed}|{sorted(set(subtype_data.labels))}|{DEFAULT_TOP_LAYERS}".encode()
                 + (data / corpora.CASE_FILE).read_bytes()
                 + train_index.tobytes()
             ).hexdigest()[:16]

@@ -31,6 +31,7 @@ class TopLayerConfig:
     logit_scale: float = 10.0  # pooled features are unit length; this sets the softmax temperature
     weight_decay: float = 0.01
     class_balanced: bool = True  # weight the loss by inverse class frequency
+    label_smoothing: float = 0.0  # share of each target spread over the other classes
 
 
 def _layers_of(model: Any) -> Any:
@@ -183,7 +184,9 @@ def fit_top_layers(
     )
     counts = np.bincount(targets.numpy(), minlength=len(classes))
     class_weights = torch.tensor(len(labels) / (len(classes) * np.maximum(counts, 1)), dtype=torch.float32)
-    loss_fn = nn.CrossEntropyLoss(weight=class_weights if config.class_balanced else None)
+    loss_fn = nn.CrossEntropyLoss(
+        weight=class_weights if config.class_balanced else None, label_smoothing=config.label_smoothing
+    )
     inputs = torch.from_numpy(np.ascontiguousarray(states, dtype=np.float32))
     mask = torch.from_numpy(np.asarray(attention_mask, dtype=np.int64))
     lengths = attention_mask.sum(axis=1)

@@ -5,6 +5,7 @@ A tiny randomly initialised BERT stands in for the encoder, so these tests need 
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +144,23 @@ def test_fine_tuning_learns_and_is_deterministic(tmp_path: Path) -> None:
     assert loaded.tap_layer == 2
     # float16 storage: same decisions, probabilities within a hair
     np.testing.assert_allclose(loaded.predict_proba(states, mask), head.predict_proba(states, mask), atol=5e-3)
+
+
+def test_label_smoothing_keeps_the_head_from_certainty() -> None:
+    """Smoothing spreads a share of each target over the other classes: the head still learns the toy task
+    but its probabilities stay away from 0 and 1 (what `subtype_head_variants.py` tries on the CASE head)."""
+    model = _tiny_bert()
+    states, mask, labels = _toy_task(model)
+    config = TopLayerConfig(layers=1, epochs=25, learning_rate=3e-3, head_learning_rate=1e-2, batch_size=8)
+    sharp = fit_top_layers(model, states, mask, labels, seed=5, config=config).predict_proba(states, mask)
+    smoothed_head = fit_top_layers(
+        model, states, mask, labels, seed=5, config=dataclasses.replace(config, label_smoothing=0.3)
+    )
+    smoothed = smoothed_head.predict_proba(states, mask)
+    predicted = [smoothed_head.labels[i] for i in smoothed.argmax(axis=1)]
+    assert sum(p == t for p, t in zip(predicted, labels, strict=True)) >= 44
+    assert smoothed.max(axis=1).mean() < sharp.max(axis=1).mean() - 0.03
+    assert smoothed.max() < 0.95
 
 
 def test_non_bert_encoders_are_refused_with_a_reason() -> None:

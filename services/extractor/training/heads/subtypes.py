@@ -59,7 +59,7 @@ def train_subtypes(
     return fit_dense(data.pooled, data.labels, seed)
 
 
-def _subset(data: SubtypeData, index: IntArray) -> SubtypeData:
+def subtype_subset(data: SubtypeData, index: IntArray) -> SubtypeData:
     return SubtypeData(
         labels=[data.labels[i] for i in index],
         pooled=data.pooled[index],
@@ -98,8 +98,8 @@ def cv_subtypes(
     top_probability: list[float] = []
     for fold, (train_idx, test_idx) in enumerate(splitter.split(data.pooled, label_array)):
         started = time.monotonic()
-        head = train_subtypes(_subset(data, train_idx), seed, model, config, initial)
-        probs = subtype_probabilities(head, _subset(data, test_idx))
+        head = train_subtypes(subtype_subset(data, train_idx), seed, model, config, initial)
+        probs = subtype_probabilities(head, subtype_subset(data, test_idx))
         truth.extend(label_array[test_idx])
         predicted.extend(head.labels[i] for i in probs.argmax(axis=1))
         top_probability.extend(probs.max(axis=1).tolist())
