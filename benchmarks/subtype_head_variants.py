@@ -11,7 +11,6 @@ sub-type layers per seed). The end-to-end figure stays `event_quality.py --sets 
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
 import numpy as np
@@ -19,30 +18,7 @@ import numpy as np
 from newswire.extractor.encoding import Encoder
 from newswire.extractor.top_layers import TopLayerConfig
 from newswire.extractor.training.features import FeatureCache
-from newswire.extractor.training.heads.subtypes import (
-    SubtypeData,
-    build_subtype_data,
-    subtype_probabilities,
-    subtype_subset,
-    train_subtypes,
-)
-
-
-def out_of_fold(data: SubtypeData, model: object, config: TopLayerConfig, seed: int, folds: int) -> np.ndarray:
-    """Each snippet's probabilities from the head trained without its fold (columns: sorted labels)."""
-    from sklearn.model_selection import StratifiedKFold
-
-    labels = np.array(data.labels)
-    classes = sorted(set(data.labels))
-    probabilities = np.zeros((len(labels), len(classes)), dtype=np.float32)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=13)  # one split for every seed
-    for fold, (train, test) in enumerate(splitter.split(data.pooled, labels)):
-        started = time.monotonic()
-        head = train_subtypes(subtype_subset(data, train), seed, model, config)
-        columns = [classes.index(label) for label in head.labels]
-        probabilities[np.ix_(test, columns)] = subtype_probabilities(head, subtype_subset(data, test))
-        print(f"  seed {seed} fold {fold + 1}/{folds}: {time.monotonic() - started:.0f}s", flush=True)
-    return probabilities
+from newswire.extractor.training.heads.subtypes import build_subtype_data, out_of_fold_subtypes
 
 
 def main() -> int:
@@ -63,7 +39,8 @@ def main() -> int:
     labels = np.array(data.labels)
     classes = np.array(sorted(set(data.labels)))
     seeds = [int(seed) for seed in args.seeds.split(",") if seed.strip()]
-    runs = [out_of_fold(data, encoder.model, config, seed, args.folds) for seed in seeds]
+    # one split for every seed, so that the seeds differ only in training
+    runs = [out_of_fold_subtypes(data, args.folds, seed, encoder.model, config, split_seed=13)[1] for seed in seeds]
     print(f"HEAD ONLY, {args.folds}-fold CV on {len(labels)} CASE snippets, {config}")
     for seed, probabilities in zip(seeds, runs, strict=True):
         score = f1_score(labels, classes[probabilities.argmax(axis=1)], average="weighted")

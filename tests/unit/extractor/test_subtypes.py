@@ -13,7 +13,8 @@ from newswire.extractor.heads import (
     SUBTYPE_MIN_CONFIDENCE,
     compatible_subtype,
 )
-from newswire.extractor.training import SubtypeData, cv_subtypes
+from newswire.extractor.training import SubtypeData, cv_subtypes, subtype_probabilities, train_subtypes
+from newswire.extractor.training.heads.subtypes import out_of_fold_subtypes
 from tests.support import paths
 
 MODELS = paths.MODELS
@@ -93,3 +94,20 @@ def test_cv_scores_report_coverage_and_accuracy_of_confident_predictions() -> No
     noisy = cv_subtypes(SubtypeData(labels, noise), folds=5, seed=13)
     assert 0.0 <= noisy["confident_accuracy"] <= 1.0
     assert noisy["weighted_f1"] < 0.8
+
+
+def test_out_of_fold_probabilities_come_from_heads_that_never_saw_the_row() -> None:
+    """Noise a head can memorise: fitted on every row it names them back, held out it is at chance. The
+    columns are the sorted labels, whichever a fold's head happened to know."""
+    rng = np.random.default_rng(1)
+    labels = [name for name in ("DIPLO", "ARREST", "ATTACK") for _ in range(20)]
+    data = SubtypeData(labels, rng.normal(size=(60, 96)).astype(np.float32))
+    seen = train_subtypes(data, seed=13)
+    in_sample = np.array(seen.labels)[subtype_probabilities(seen, data).argmax(axis=1)]
+    assert (in_sample == np.array(labels)).mean() > 0.9
+    classes, probabilities = out_of_fold_subtypes(data, folds=5, seed=13)
+    assert classes == ["ARREST", "ATTACK", "DIPLO"]
+    assert probabilities.shape == (60, 3)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
+    held_out = np.array(classes)[probabilities.argmax(axis=1)]
+    assert (held_out == np.array(labels)).mean() < 0.6

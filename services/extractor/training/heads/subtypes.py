@@ -80,6 +80,33 @@ def subtype_probabilities(head: DenseHead | TransformerHead, data: SubtypeData) 
     return head.predict_proba(data.pooled)
 
 
+def out_of_fold_subtypes(
+    data: SubtypeData,
+    folds: int,
+    seed: int,
+    model: Any = None,
+    config: TopLayerConfig | None = None,
+    initial: TransformerHead | None = None,
+    *,
+    split_seed: int | None = None,
+) -> tuple[list[str], FloatArray]:
+    """Each snippet's probabilities from a head trained without its fold (stratified; the split follows
+    `split_seed`, by default `seed`), over the sorted labels: what a held-out snippet would get."""
+    from sklearn.model_selection import StratifiedKFold
+
+    label_array = np.array(data.labels)
+    classes = sorted(set(data.labels))
+    probabilities = np.zeros((len(label_array), len(classes)), dtype=np.float32)
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed if split_seed is None else split_seed)
+    for fold, (train_idx, test_idx) in enumerate(splitter.split(data.pooled, label_array)):
+        started = time.monotonic()
+        head = train_subtypes(subtype_subset(data, train_idx), seed, model, config, initial)
+        columns = [classes.index(label) for label in head.labels]  # a fold may lack a rare class
+        probabilities[np.ix_(test_idx, columns)] = subtype_probabilities(head, subtype_subset(data, test_idx))
+        log_progress(f"  sub-types fold {fold + 1}/{folds}", started)
+    return classes, probabilities
+
+
 def cv_subtypes(
     data: SubtypeData,
     folds: int,
@@ -89,23 +116,12 @@ def cv_subtypes(
     initial: TransformerHead | None = None,
 ) -> dict[str, float]:
     from sklearn.metrics import accuracy_score, f1_score
-    from sklearn.model_selection import StratifiedKFold
 
-    label_array = np.array(data.labels)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    truth: list[str] = []
-    predicted: list[str] = []
-    top_probability: list[float] = []
-    for fold, (train_idx, test_idx) in enumerate(splitter.split(data.pooled, label_array)):
-        started = time.monotonic()
-        head = train_subtypes(subtype_subset(data, train_idx), seed, model, config, initial)
-        probs = subtype_probabilities(head, subtype_subset(data, test_idx))
-        truth.extend(label_array[test_idx])
-        predicted.extend(head.labels[i] for i in probs.argmax(axis=1))
-        top_probability.extend(probs.max(axis=1).tolist())
-        log_progress(f"  sub-types fold {fold + 1}/{folds}", started)
+    classes, probabilities = out_of_fold_subtypes(data, folds, seed, model, config, initial)
+    truth = data.labels
+    predicted = [classes[i] for i in probabilities.argmax(axis=1)]
     # What the extractor reports: a sub-type only at p >= SUBTYPE_MIN_CONFIDENCE (how often, how right).
-    confident = np.array(top_probability) >= SUBTYPE_MIN_CONFIDENCE
+    confident = probabilities.max(axis=1) >= SUBTYPE_MIN_CONFIDENCE
     correct = np.array(truth) == np.array(predicted)
     return {
         "weighted_f1": float(f1_score(truth, predicted, average="weighted")),
