@@ -702,8 +702,15 @@ class CountryContext:
 
     def reads_as_us(self) -> bool:
         """Whether a county name here is a US county: the article is about the US, or it points to the US
-        with more than county names ("Kent County Council" in an article about England is not Delaware's)."""
-        return self.main_country() in (None, "US") or self.weights.get("US", 0.0) > self.county_weight
+        with more than county names ("Kent County Council" in an article about England is not Delaware's),
+        or its outlet reports mostly from the US ("Athens" and "Henderson County" in a Texas paper, where
+        Athens alone would make the article Greek)."""
+        us_share = sum(share for key, share in self.outlet_regions.items() if key.startswith("US."))
+        return (
+            self.main_country() in (None, "US")
+            or self.weights.get("US", 0.0) > self.county_weight
+            or us_share >= _HOME_REGION
+        )
 
     def region_score(self, country_code: str, admin1: str | None) -> float:
         total = sum(self.regions.values()) if admin1 else 0.0
@@ -783,8 +790,10 @@ def country_context(
                 code = DEMONYMS.get(word) or DEMONYMS.get(word.split()[0])
                 if code:
                     weights[code] = weights.get(code, 0.0) + 0.5
-        for mention, attributive, surface in _country_mentions(text, gazetteer, spans):
-            # "the US embassy" says whose, like a demonym; "in Syria" says where.
+        people = [(entity.start, entity.end) for entity in entities if entity.label == "PER"]
+        for mention, attributive, surface in _country_mentions(text, gazetteer, [*spans, *people]):
+            # "the US embassy" says whose, like a demonym; "in Syria" says where. A person's name says
+            # neither ("Officers Chad Walker and Bill Carlow").
             weight = 0.5 if attributive else 1.0
             weights[mention] = weights.get(mention, 0.0) + weight
             given = own_votes.setdefault(normalise_name(surface), {})
@@ -1134,15 +1143,15 @@ def _dominant_homonym(places: Sequence[Place]) -> Place | None:
 
 
 def _country_mentions(
-    text: str, gazetteer: Gazetteer, counties: Sequence[tuple[int, int]] = ()
+    text: str, gazetteer: Gazetteer, excluded: Sequence[tuple[int, int]] = ()
 ) -> list[tuple[str, bool, str]]:
-    """(country code, used attributively, the name) for each country named in the text; a name that is
-    also a region ("Georgia") says nothing about which country the article is about, nor does a county's
-    name ("Guernsey County" is in Ohio)."""
+    """(country code, used attributively, the name) for each country named in the text outside the spans
+    given (counties, people); a name that is also a region ("Georgia") says nothing about which country the
+    article is about, nor does a county's name ("Guernsey County" is in Ohio)."""
     codes: list[tuple[str, bool, str]] = []
     for match in _CAPITALISED_RUN.finditer(text):
         for start, end, surface in _ngrams(match.group(0), match.start()):
-            if any(start < b and a < end for a, b in counties):
+            if any(start < b and a < end for a, b in excluded):
                 continue
             named = gazetteer.lookup(surface)
             country = [p for p in named if p.kind == "country"]
@@ -1198,6 +1207,33 @@ def choose_place(candidates: Sequence[Place], context: CountryContext, surface: 
                 if place.kind != "city"
                 or (context.region_score(place.country_code, place.admin1) > 0 and context.nearness(place) > 0)
                 or context.is_outlet_home(place)
+            ]
+        regions_of_the_name = [
+            place
+            for place in candidates
+            if place.kind == "region" and normalise_name(place.name) == normalise_name(surface)
+        ]
+        if regions_of_the_name:
+            # So is a first-level region's, against a far smaller namesake town the article does not place
+            # ("in England" is not England, Arkansas), and always where the article writes it after one of
+            # its towns ("Sault Ste. Marie, Ontario": not Ontario, New York, in a paper near Rochester). A
+            # city of comparable size stays in the running ("Aleppo", "Washington"; "St. Petersburg", also
+            # where the article writes "Kolpino, St. Petersburg"), unless it lies outside the region written.
+            written_after_a_town = {key for keys in context.regions_after.values() for key in keys}
+            written = {_region_key(p) for p in regions_of_the_name} & written_after_a_town
+            floor = max(place.population for place in regions_of_the_name) / _REGION_OVER_TOWN_FACTOR
+            candidates = [
+                place
+                for place in candidates
+                if place.kind != "city"
+                or (place.population >= floor and (not written or _region_key(place) in written))
+                or (
+                    not written
+                    and (
+                        (context.region_score(place.country_code, place.admin1) > 0 and context.nearness(place) > 0)
+                        or context.is_outlet_home(place)
+                    )
+                )
             ]
     if len(candidates) > 1 and not any(place.kind in _WIDE_KINDS for place in candidates):
         # A paper's own town's name is its own town, unless it writes the name with another region after it.
@@ -1256,6 +1292,9 @@ def choose_place(candidates: Sequence[Place], context: CountryContext, surface: 
 
 
 _METROPOLIS_FACTOR = 20
+# How many times more people a first-level region must have than a namesake town for its name to mean the
+# region wherever the article does not place the town.
+_REGION_OVER_TOWN_FACTOR = 20
 # The least share of an outlet's recent places in a region that makes a town there named like the outlet
 # its home town (one region in five: a paper on a state line covers two).
 _OUTLET_TOWN_REGION = 0.2
@@ -1267,6 +1306,10 @@ _HOME_REGION = 0.5
 # ("Hanover" may be Hannover, Germany; LGL with gold mentions: 0.700 -> 0.705) and a city of
 # `_DWARFING_POPULATION` or more (Chicago's Rogers Park, 54,000, is not "Rogersville": 0.7958 -> 0.7972).
 _ALTERNATE_NAME_FACTOR = 10
+
+
+def _region_key(place: Place) -> str:
+    return f"{place.country_code}.{place.admin1}"
 
 
 def _bears_the_name(place: Place, surface: str) -> bool:

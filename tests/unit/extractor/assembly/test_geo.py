@@ -442,6 +442,46 @@ def test_a_country_named_votes_mostly_for_itself_not_for_its_namesake_towns(gaze
 
 
 @pytest.mark.parametrize(
+    ("text", "names", "name", "country", "admin1"),
+    [
+        # Ontario, New York lies near Rochester, which the story names; the name follows a town of Ontario's
+        (
+            "He grew up in Sault Ste. Marie, Ontario, then taught in Rochester and Webster.",
+            ("Sault Ste. Marie", "Ontario", "Rochester", "Webster"),
+            "Ontario",
+            "CA",
+            "08",
+        ),
+        # a town of comparable size stays the town ("Kolpino, St. Petersburg" names the region after a town)
+        (
+            "Police in Kolpino, St. Petersburg, and in St. Petersburg itself.",
+            ("Kolpino",),
+            "St. Petersburg",
+            "RU",
+            "66",
+        ),
+    ],
+)
+def test_a_region_s_own_name_is_the_region_rather_than_a_far_smaller_town(
+    gazetteer: Gazetteer, text: str, names: tuple[str, ...], name: str, country: str, admin1: str
+) -> None:
+    context = country_context([(text, _tagged(text, *names))], gazetteer).with_outlet_prior({"US.CA": 1.0})
+    place = resolve_toponym(name, gazetteer, context)
+    assert place is not None and (place.country_code, place.admin1) == (country, admin1)
+    assert place.kind == ("city" if name == "St. Petersburg" else "region")
+
+
+def test_england_in_a_us_story_is_not_england_arkansas() -> None:
+    """England, Arkansas has 2,800 people: a Los Angeles story means it only where it places it."""
+    gazetteer = default_gazetteer(1000)
+    place = resolve_toponym("England", gazetteer, CountryContext({"US": 5.0}, regions={"US.CA": 3.0}))
+    assert place is not None and (place.kind, place.country_code, place.admin1) == ("region", "GB", "ENG")
+    placed = CountryContext({"US": 5.0}, regions={"US.AR": 3.0}, co_mention_points={"little rock": ((34.75, -92.29),)})
+    town = resolve_toponym("England", gazetteer, placed)
+    assert town is not None and (town.kind, town.admin1) == ("city", "AR")
+
+
+@pytest.mark.parametrize(
     ("regions", "country", "admin1"), [({"US.KY": 3.0}, "MA", None), ({"US.IN": 3.0, "US.KY": 1.0}, "US", "IN")]
 )
 def test_a_country_s_name_is_the_country_unless_the_article_places_its_namesake_town(
@@ -622,3 +662,27 @@ def test_a_part_of_a_name_joined_by_a_particle_is_no_place_of_its_own(
 ) -> None:
     context = CountryContext({"SY": 2.0, "FR": 1.0})
     assert [m.surface for m in find_places(text, (), gazetteer, context) if m.location is not None] == expected
+
+
+def test_a_us_outlet_s_county_is_a_us_county_though_the_story_names_another_country_as_often(
+    gazetteer: Gazetteer,
+) -> None:
+    text = "A man back from Greece, where he had lived in Greece for years, was arraigned at the Henderson County Jail."
+    entities = _tagged(text, "Greece")
+    alone = country_context([(text, entities)], gazetteer)
+    assert not alone.reads_as_us()
+    texas_paper = alone.with_outlet_prior({"US.TX": 0.9, "US.OK": 0.1})
+    assert texas_paper.reads_as_us()
+    places = find_places(text, entities, gazetteer, texas_paper)
+    county = next(place for place in places if place.surface == "Henderson County")
+    assert county.location is not None and county.location.precision == "admin2"
+
+
+def test_a_country_s_name_inside_a_person_s_name_says_nothing_about_where_the_story_is(
+    gazetteer: Gazetteer,
+) -> None:
+    text = "Officers Chad Walker and Bill Carlow took him to the Henderson County Jail."
+    people = tuple(EntitySpan("PER", name, text.index(name), text.index(name) + len(name)) for name in ("Chad Walker",))
+    context = country_context([(text, (*people, *_tagged(text, "Henderson County Jail")))], gazetteer)
+    assert "TD" not in context.weights
+    assert context.reads_as_us()
