@@ -26,7 +26,9 @@ _ABBREVIATIONS = frozenset(
 _TITLE_LIKE = frozenset(
     {
         "mr", "mrs", "ms", "dr", "prof", "st", "mt", "gen", "col", "lt", "maj", "capt", "sgt", "cpl", "adm",
-        "cmdr", "gov", "sen", "rep", "rev", "hon", "pres", "no", "nos", "fig"
+        "cmdr", "gov", "sen", "rep", "rev", "hon", "pres", "no", "nos", "fig",
+        # plural titles: "Sens. Robert C. Byrd and Jay Rockefeller", "Messrs. Smith and Jones"
+        "sens", "reps", "gens", "govs", "messrs", "drs", "supt", "atty", "det"
     }
 )  # fmt: skip
 _MONTH_ABBREVIATIONS = frozenset(["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"])

@@ -18,6 +18,7 @@ from .events import article_context, normalise_sentence
 from .geo import (
     DEMONYMS,
     NOT_PLACES,
+    PARTY_HOME,
     CountryContext,
     Gazetteer,
     Place,
@@ -72,8 +73,14 @@ def document_places(
             sentence_places.append(
                 _place(mention.surface, base + mention.start, base + mention.end, mention.location, gazetteer, context)
             )
+        # A legislator's home or a company's base first: their pattern is surer than a place read inside a
+        # name ("Iowa" of the tagger's "D-Iowa City" is Iowa City).
         implied = (
             [
+                (start, end, location, _IMPLIED_CONFIDENCE)
+                for start, end, location in _homes(sentence_text, analysis.entities, gazetteer, context)
+            ]
+            + [
                 (start, end, to_location(country, sentence_text[start:end]), confidence)
                 for start, end, code, confidence in _demonym_places(sentence_text, context)
                 if (country := gazetteer.country(code)) is not None
@@ -85,10 +92,6 @@ def document_places(
             + [
                 (start, end, location, _DEMONYM_CONFIDENCE)
                 for start, end, location in _places_in_names(analysis.entities, gazetteer, context)
-            ]
-            + [
-                (start, end, location, _IMPLIED_CONFIDENCE)
-                for start, end, location in _homes(sentence_text, analysis.entities, gazetteer, context)
             ]
         )
         for start, end, location, confidence in implied:
@@ -366,12 +369,9 @@ def _coordinated_parts(entities: Sequence[EntitySpan]) -> list[EntitySpan]:
 
 
 # "the Houston-based contractor", "London-based auditors": never an event's place (`geo._BASED_AFTER`), but
-# a place the article names. "Sen. Tom Bakk, DFL-Cook", "Rep. Torrey Westrom (R-Elbow Lake)", "D-N.Y.": a
-# legislator's party and home, which is in the state the article is about.
+# a place the article names; so is a legislator's home after the party (`geo.PARTY_HOME`), which is in the
+# state the article is about.
 _BASED_HOME = re.compile(r"(?<![\w'’.-])(?P<name>[A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*){0,2})-based\b")
-_PARTY_HOME = re.compile(
-    r"(?:,\s*|\(\s*)(?:R|D|I|DFL|Ind)-(?P<name>[A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*){0,2}?)(?=\s*[),;.]|\s*$|\s*\b[a-z])"
-)
 
 
 def _homes(
@@ -380,15 +380,23 @@ def _homes(
     """(start, end, place) of each place named as a company's base or a legislator's home."""
     people = [(e.start, e.end) for e in entities if e.label == "PER"]
     found = []
-    for pattern in (_BASED_HOME, _PARTY_HOME):
+    for pattern in (_BASED_HOME, PARTY_HOME):
         for match in pattern.finditer(text):
             name, start = match.group("name"), match.start("name")
             candidates = gazetteer.lookup(name)
             if not candidates and name.endswith("."):  # "Houston." but "N.Y." stays
                 name = name[:-1]
                 candidates = gazetteer.lookup(name)
-            if name in NOT_PLACES or name == "Day" or any(start < b and a < start + len(name) for a, b in people):
-                continue  # "June 6, D-Day, ..." is no legislator
+            elif not candidates:  # "D-Calif": the state's abbreviation without its full stop
+                candidates = [p for p in gazetteer.lookup(f"{name}.") if p.kind == "region"]
+            # A person's name over it is no place ("June 6, D-Day, ..." is no legislator either), unless the
+            # tagger drew the name on over the party ("Nancy Pelosi, D-Calif").
+            if (
+                name in NOT_PLACES
+                or name == "Day"
+                or any(start < b and a < start + len(name) and a >= match.start() for a, b in people)
+            ):
+                continue
             countries = [place for place in candidates if place.kind == "country"]
             if not countries:
                 candidates = [p for p in candidates if _has_a_reason(p, context)]

@@ -130,6 +130,13 @@ _CUE_BEFORE = re.compile(
 _ADMIN1_BEFORE = re.compile(r"\b(?:province|governorate|region|state)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _ADMIN1_AFTER = re.compile(r"^\s+(?:province|governorate|region|district|state)\b", re.IGNORECASE)
 _BASED_AFTER = re.compile(r"^-based\b")
+# A legislator's party and home: "Sen. Tom Bakk, DFL-Cook", "Rep. Torrey Westrom (R-Elbow Lake)", "Sen. Bob
+# Casey, D-Pa.", "Rep. Earl Pomeroy, D-N.D. “These ...", "Byrd and Rockefeller, both D-W. Va.": where the
+# member is from, never where the news happened (the document view lists it as a place the article names).
+PARTY_HOME = re.compile(
+    r"(?:,\s*|\(\s*)(?:both\s+|all\s+)?(?:R|D|I|DFL|Ind)-(?P<name>[A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*){0,2}?)"
+    r"(?=\s*[),;.“”\"]|\s*$|\s*\b[a-z])"
+)
 # A country name used as an adjective ("the US embassy", "Russian-made", "UK officials") says whose, not
 # where: the march on the US embassy happened in Athens, not in the United States.
 _ATTRIBUTIVE_AFTER = re.compile(
@@ -1504,9 +1511,11 @@ def find_places(
             mentions.append(PlaceMention(text[start:end], start, end, to_location(state, text[start:end]), None))
             taken.append(county.state_span)
 
+    homes = party_home_spans(text)
+
     def add(start: int, end: int, surface: str, from_tagger: bool, keep_unresolved: bool = True) -> bool:
-        if overlaps(start, end, taken):
-            return False
+        if overlaps(start, end, taken) or overlaps(start, end, homes):
+            return False  # nor "Pa" of "D-Pa." (a town in China)
         if _BASED_AFTER.match(text[end:]):
             return False
         attributive = bool(_ATTRIBUTIVE_AFTER.match(text[end:]))
@@ -1598,6 +1607,11 @@ def find_places(
 # A particle that joins the parts of one name: "Bab al-Hawa", "Ahrar al-Sham", "Palais de l'Europe".
 _PARTICLE_AFTER = re.compile(r"^(?:\s+|-)(?:al|el|ad|ar|as|an|de|del|du|des|la|le|of)[-\s]")
 _PARTICLE_FIRST = re.compile(r"^(?:al|el|ad|ar|as|an)-")
+
+
+def party_home_spans(text: str) -> list[tuple[int, int]]:
+    """Where each legislator's home is written after the party (`PARTY_HOME`); "June 6, D-Day" is none."""
+    return [(match.start("name"), match.end("name")) for match in PARTY_HOME.finditer(text) if match["name"] != "Day"]
 
 
 def _part_of_a_longer_name(text: str, start: int, end: int, run_start: int, run_end: int) -> bool:

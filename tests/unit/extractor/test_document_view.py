@@ -259,6 +259,19 @@ def test_a_company_s_base_and_a_legislator_s_home_are_places_of_the_document() -
     assert "Tom Bakk" not in places and "DFL" not in places
 
 
+def test_a_legislator_s_state_is_the_state_however_the_party_and_the_state_are_written() -> None:
+    """AP writes the state's abbreviation; writers drop its full stop ("D-Calif"), a quote may follow it, and
+    the tagger may read "D-Pa" as a place, whose "Pa" alone is a town in China."""
+    text = (
+        "Speaker Nancy Pelosi, D-Calif, told colleagues in Washington. Rep. Earl Pomeroy, D-N.D. “These bonuses "
+        "are wrong.” Sen. Bob Casey, D-Pa., agreed."
+    )
+    places = {p.text: p for p in document_places(analyses_with_places(text, ["Washington", "D-Pa"]))}
+    states = {name: (places[name].admin1_code, places[name].precision) for name in ("Calif", "N.D.", "Pa.")}
+    assert states == {"Calif": ("CA", "admin1"), "N.D.": ("ND", "admin1"), "Pa.": ("PA", "admin1")}
+    assert "Pa" not in places and "D-Pa" not in places
+
+
 def test_a_capitalised_office_after_a_country_names_the_country() -> None:
     """ "U.S. President Barack Obama" and "U.S. Census data" name the country as "US officials" does."""
     text = "Syria wants direct contact with U.S. President Barack Obama, citing U.S. Census data."

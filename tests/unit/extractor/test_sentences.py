@@ -19,6 +19,14 @@ def test_abbreviations_do_not_end_sentences() -> None:
     assert _texts(text) == ["Mr. Smith met U.S. officials on Nov. 13 in Washington.", "They talked for an hour."]
 
 
+def test_plural_titles_do_not_end_sentences() -> None:
+    text = "Sens. Robert C. Byrd and Jay Rockefeller called him a friend. Messrs. Smith and Jones did not."
+    assert _texts(text) == [
+        "Sens. Robert C. Byrd and Jay Rockefeller called him a friend.",
+        "Messrs. Smith and Jones did not.",
+    ]
+
+
 def test_closing_quote_stays_with_its_sentence() -> None:
     text = '"I would step down," Abdullah said on Monday. "I would step down and go."'
     assert _texts(text) == ['"I would step down," Abdullah said on Monday.', '"I would step down and go."']

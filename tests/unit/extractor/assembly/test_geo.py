@@ -686,3 +686,11 @@ def test_a_country_s_name_inside_a_person_s_name_says_nothing_about_where_the_st
     context = country_context([(text, (*people, *_tagged(text, "Henderson County Jail")))], gazetteer)
     assert "TD" not in context.weights
     assert context.reads_as_us()
+
+
+def test_a_legislator_s_home_after_the_party_is_never_read_as_a_place_of_the_news(gazetteer: Gazetteer) -> None:
+    """The tokeniser cuts "Pa" from its full stop: read alone, it is a town in China or Burkina Faso."""
+    text = "Sen. Bob Casey, D-Pa., met voters in Oakland."
+    entities = (EntitySpan("PER", "Bob Casey", 5, 14), *_tagged(text, "D-Pa", "Oakland"))
+    mentions = find_places(text, entities, gazetteer, CountryContext({"US": 3.0}, regions={"US.CA": 1.0}))
+    assert [m.surface for m in mentions] == ["Oakland"]
