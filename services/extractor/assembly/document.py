@@ -27,6 +27,7 @@ from .geo import (
     find_dateline,
     find_places,
     normalise_name,
+    region_of_demonym,
     to_location,
 )
 
@@ -84,6 +85,10 @@ def document_places(
                 (start, end, to_location(country, sentence_text[start:end]), confidence)
                 for start, end, code, confidence in _demonym_places(sentence_text, context)
                 if (country := gazetteer.country(code)) is not None
+            ]
+            + [
+                (start, end, location, _DEMONYM_CONFIDENCE)
+                for start, end, location in _region_peoples(sentence_text, gazetteer)
             ]
             + [
                 (start, end, location, _IMPLIED_CONFIDENCE)
@@ -422,6 +427,26 @@ def _demonym_places(text: str, context: CountryContext) -> list[tuple[int, int, 
         if demonym in _US_AMBIGUOUS_DEMONYMS and context.main_country() in (None, "US") and start not in state:
             continue
         found.append((start, end, code, _IMPLIED_CONFIDENCE if start in state else _DEMONYM_CONFIDENCE))
+    return found
+
+
+# A region's people, in the plural: "Ohioans", "Minnesotans", "Ontarians", "Floridians", "Texans".
+_PEOPLE_OF_A_REGION = re.compile(r"(?<![\w-])[A-Z][a-z]+(?:ans|ians)(?![\w-])")
+
+
+def _region_peoples(text: str, gazetteer: Gazetteer) -> list[tuple[int, int, Location]]:
+    """(start, end, region) of each US state or Canadian province named by its people, as a country is by
+    its demonym ("8,000 Minnesotans", "Ontarians would pay more"): English copy forms these for them, while
+    elsewhere the same endings make words ("Guardians" are not from Guarda, Portugal; "Victorians" mostly
+    lived under the queen). A country's people are the country's."""
+    found = []
+    for match in _PEOPLE_OF_A_REGION.finditer(text):
+        people = match.group(0)
+        if people in DEMONYMS or people[:-1] in DEMONYMS or people in NOT_PLACES:
+            continue
+        region = region_of_demonym(people, gazetteer)
+        if region is not None and region.country_code in ("US", "CA"):
+            found.append((match.start(), match.end(), to_location(region, region.name)))
     return found
 
 

@@ -1407,7 +1407,7 @@ def resolve_toponym(surface: str, gazetteer: Gazetteer, context: CountryContext)
         return named_in_full
     if not candidates and name.removesuffix("s") in CONTINENT_ADJECTIVES:
         candidates = gazetteer.lookup(CONTINENT_ADJECTIVES[name.removesuffix("s")])  # "European", "Africans"
-    if not candidates and (region := _region_of_demonym(name, gazetteer)) is not None:
+    if not candidates and (region := region_of_demonym(name, gazetteer)) is not None:
         candidates = [region]  # "Ohioans", "Ontarian", "Texan"
     if not candidates:
         # US copy names a county without its word ("Clarke and Oconee") or abbreviated ("Loudon Co."),
@@ -1420,7 +1420,7 @@ def resolve_toponym(surface: str, gazetteer: Gazetteer, context: CountryContext)
     return choose_place(candidates, context, surface)
 
 
-def _region_of_demonym(name: str, gazetteer: Gazetteer) -> Place | None:
+def region_of_demonym(name: str, gazetteer: Gazetteer) -> Place | None:
     """The region a demonym is formed from: "Ohioan" (Ohio), "Iowans" (Iowa), "Texan" (Texas), "Ontarian"
     (Ontario), "Floridian" (Florida), "Kentuckian" (Kentucky), "Tennessean" (Tennessee), "Dagestani"
     (Dagestan), "Abkhaz" (Abkhazia)."""

@@ -272,6 +272,20 @@ def test_a_legislator_s_state_is_the_state_however_the_party_and_the_state_are_w
     assert "Pa" not in places and "D-Pa" not in places
 
 
+def test_a_state_or_province_named_by_its_people_is_a_place_of_the_document() -> None:
+    """As "Russians" name Russia at demonym confidence; endings that make plain words name nothing."""
+    text = "The census will hire 8,000 Minnesotans, and Ontarians will pay less. Guardians and musicians agreed."
+    places = {p.text: p for p in document_places(analyses_with_places(text, []))}
+    assert (places["Minnesotans"].admin1_code, places["Minnesotans"].precision) == ("MN", "admin1")
+    assert (places["Ontarians"].name, places["Ontarians"].country_code, places["Ontarians"].admin1_code) == (
+        "Ontario",
+        "CA",
+        "08",
+    )
+    assert places["Ontarians"].confidence < 0.9
+    assert "Guardians" not in places and "musicians" not in places
+
+
 def test_a_capitalised_office_after_a_country_names_the_country() -> None:
     """ "U.S. President Barack Obama" and "U.S. Census data" name the country as "US officials" does."""
     text = "Syria wants direct contact with U.S. President Barack Obama, citing U.S. Census data."
