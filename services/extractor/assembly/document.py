@@ -476,6 +476,10 @@ def _place(
     if location is None:
         return PlaceMention(text=surface, start=start, end=end, confidence=0.0)
     record = gazetteer.by_id(location.geonames_id) if location.geonames_id is not None else None
+    if record is None and location.precision == "world_region":
+        # A news region has no GeoNames id: its record, for its own name and feature code ("Mideast": the
+        # Middle East, RGN), is found by the name written.
+        record = next((p for p in gazetteer.lookup(location.name) if p.kind == "world_region"), None)
     is_country = location.precision == "country"
     return PlaceMention(
         text=surface,

@@ -316,7 +316,7 @@ class Gazetteer:
             members = [self._countries[code] for code in record.get("members", ()) if code in self._countries]
             point = _middle_by_people(members) or point
         place = Place(
-            geonames_id=int(record["geonameid"]),
+            geonames_id=int(record["geonameid"]) if record.get("geonameid") is not None else None,
             name=str(record["name"]),
             country_code="",
             admin1=None,

@@ -473,3 +473,17 @@ def test_a_bare_name_the_article_gives_in_full_as_a_county_is_that_county() -> N
     text = "Fires burned in Los Angeles County on Monday. Smoke drifted over Los Angeles."
     city = next(p for p in document_places(analyses_with_places(text, ["Los Angeles"])) if p.start > 40)
     assert (city.name, city.precision, city.admin1_code) == ("Los Angeles", "city", "CA")
+
+
+def test_a_region_news_names_by_its_countries_is_a_world_region_not_a_village() -> None:
+    """ "Middle East" is also a village in Maryland; "the Caucasus" and "the Sahel" were no place at all."""
+    text = "Envoys to the Mideast met in Maryland, then flew to the Caucasus and the Sahel."
+    places = {p.text: p for p in document_places(analyses_with_places(text, ["Mideast", "Maryland", "Caucasus"]))}
+    mideast = places["Mideast"]
+    assert (mideast.name, mideast.precision, mideast.country_code) == ("Middle East", "world_region", None)
+    assert (mideast.feature_class, mideast.feature_code, mideast.geonames_id) == ("L", "RGN", None)
+    # its countries' middle weighted by their people: between Egypt, Turkey and Iran
+    assert mideast.lat is not None and mideast.lon is not None and 24 < mideast.lat < 36 and 35 < mideast.lon < 50
+    caucasus = places["Caucasus"]
+    assert caucasus.precision == "world_region" and caucasus.lat is not None and 39 < caucasus.lat < 43
+    assert places["Sahel"].precision == "world_region"
