@@ -690,6 +690,13 @@ class CountryContext:
             votes += near / len(points)
         return votes / len(names)
 
+    def places_town(self, place: Place) -> bool:
+        """The article says where this town lies, against a wider place of its name: it names the town's
+        region and a place near it, or the town is the outlet's own."""
+        return (self.region_score(place.country_code, place.admin1) > 0 and self.nearness(place) > 0) or (
+            self.is_outlet_home(place)
+        )
+
     def points_to(self, place: Place) -> bool:
         """The article names this place's region or a place near it: more than its country."""
         return self.region_score(place.country_code, place.admin1) > 0 or self.nearness(place) > 0
@@ -1208,13 +1215,7 @@ def choose_place(candidates: Sequence[Place], context: CountryContext, surface: 
             # A country's (or a continent's) name is the country, unless the article says where its namesake
             # town lies: in a region it names, near other places it names ("Palestine" beside Fairfield, Texas),
             # or in the town's own paper ("Jordan" in jordannews.com, most of whose stories are in Minnesota).
-            candidates = [
-                place
-                for place in candidates
-                if place.kind != "city"
-                or (context.region_score(place.country_code, place.admin1) > 0 and context.nearness(place) > 0)
-                or context.is_outlet_home(place)
-            ]
+            candidates = [place for place in candidates if place.kind != "city" or context.places_town(place)]
         regions_of_the_name = [
             place
             for place in candidates
@@ -1234,13 +1235,7 @@ def choose_place(candidates: Sequence[Place], context: CountryContext, surface: 
                 for place in candidates
                 if place.kind != "city"
                 or (place.population >= floor and (not written or _region_key(place) in written))
-                or (
-                    not written
-                    and (
-                        (context.region_score(place.country_code, place.admin1) > 0 and context.nearness(place) > 0)
-                        or context.is_outlet_home(place)
-                    )
-                )
+                or (not written and context.places_town(place))
             ]
     if len(candidates) > 1 and not any(place.kind in _WIDE_KINDS for place in candidates):
         # A paper's own town's name is its own town, unless it writes the name with another region after it.
